@@ -1,0 +1,124 @@
+import { closeSync, mkdirSync, openSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { type DestinationStream, type Logger, pino } from 'pino'
+import { DEFAULT_JSON_LOG_MAX_BUFFER_BYTES } from './constants.js'
+import { JsonLogOpenError } from './errors.js'
+import type { EventSink, SinkStats } from './event-sink.js'
+import { toSentryPeerJson } from './to-sentry-peer-json.js'
+
+export interface JsonLogSinkInit {
+  /** File the JSON lines are appended to (created with its directory if missing). */
+  file: string
+  appVersion: string
+  /** Bytes buffered in memory while the disk is slow; more is dropped and counted. */
+  maxBufferBytes?: number
+  /** Diagnostics (write errors). */
+  logger?: Logger
+}
+
+export interface JsonLogSink extends EventSink {
+  /** Reopens the file (after logrotate moved it). */
+  reopen(): void
+  stats(): JsonLogStats
+}
+
+export interface JsonLogStats extends SinkStats {
+  /** Write errors reported by the file (disk full, I/O error). */
+  errors: number
+}
+
+type SonicBoomLike = DestinationStream & {
+  on(event: string, listener: (...args: unknown[]) => void): unknown
+  once(event: string, listener: (...args: unknown[]) => void): unknown
+  end(): void
+  reopen(file?: string): void
+  destroyed?: boolean
+}
+
+/**
+ * JSON log sink: one JSON line per event with SentryPeer's field names (pino writes the line through an
+ * asynchronous SonicBoom destination, so `write` never waits on the disk).
+ *
+ * Throws {@link JsonLogOpenError} when the file cannot be opened for appending.
+ *
+ * @example
+ * ```ts
+ * const sink = createJsonLogSink({ file: 'sentrypeer_json.log', appVersion: '0.1.0' })
+ * sink.write(event)
+ * await sink.close()
+ * ```
+ */
+export function createJsonLogSink(init: JsonLogSinkInit): JsonLogSink {
+  try {
+    mkdirSync(dirname(init.file), { recursive: true })
+    closeSync(openSync(init.file, 'a'))
+  } catch (cause) {
+    throw new JsonLogOpenError(init.file, { cause })
+  }
+  const stats: JsonLogStats = { accepted: 0, delivered: 0, dropped: 0, errors: 0 }
+  const dest = pino.destination({
+    dest: init.file,
+    sync: false,
+    append: true,
+    minLength: 0,
+    maxLength: init.maxBufferBytes ?? DEFAULT_JSON_LOG_MAX_BUFFER_BYTES,
+  }) as unknown as SonicBoomLike
+  let drops = 0
+  dest.on('drop', () => {
+    drops += 1
+  })
+  dest.on('error', (err) => {
+    stats.errors += 1
+    if (stats.errors === 1 || stats.errors % 1000 === 0) {
+      init.logger?.error({ err, file: init.file, errors: stats.errors }, 'JSON log write failed')
+    }
+  })
+  // No level, time, pid or hostname: the line is exactly the event's fields.
+  const log = pino({ base: null, timestamp: false, formatters: { level: () => ({}) } }, dest)
+  let closed = false
+  let closing: Promise<void> | undefined
+
+  return {
+    write(event) {
+      stats.accepted += 1
+      if (closed) {
+        stats.dropped += 1
+        return
+      }
+      const before = drops
+      try {
+        log.info(toSentryPeerJson(event, init.appVersion))
+      } catch (err) {
+        stats.errors += 1
+        init.logger?.error({ err }, 'JSON log write threw')
+      }
+      if (drops !== before) stats.dropped += 1
+      else stats.delivered += 1
+    },
+    reopen() {
+      if (closed) return
+      try {
+        dest.reopen()
+      } catch (err) {
+        stats.errors += 1
+        init.logger?.error({ err, file: init.file }, 'JSON log reopen failed')
+      }
+    },
+    stats() {
+      return { ...stats }
+    },
+    close() {
+      closed = true
+      closing ??= new Promise<void>((resolve) => {
+        dest.once('close', () => resolve())
+        dest.once('error', () => resolve())
+        try {
+          dest.end()
+        } catch {
+          resolve()
+        }
+      })
+      return closing
+    },
+  }
+}
