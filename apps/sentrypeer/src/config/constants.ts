@@ -1,0 +1,28 @@
+/**
+ * Defaults of the daemon's configuration. Every value can be overridden with a command-line option, an
+ * environment variable or the JSON config file (see the app README).
+ */
+
+/** SIP over UDP and TCP (RFC 3261 §18.1.1, port 5060), IPv4 and IPv6. */
+export const DEFAULT_SIP_LISTEN = ['0.0.0.0:5060', '[::]:5060'] as const
+/** SIP over TLS (RFC 3261 §26.2, port 5061). */
+export const DEFAULT_TLS_LISTEN = ['0.0.0.0:5061'] as const
+/** The local HTTP API, loopback only by default (SentryPeer listens on 8082). */
+export const DEFAULT_API_LISTEN = '127.0.0.1:8082'
+/** SentryPeer's database file name, relative to the working directory. */
+export const DEFAULT_DB_FILE = 'sentrypeer.db'
+/** SentryPeer's JSON log file name, relative to the working directory. */
+export const DEFAULT_JSON_LOG_FILE = 'sentrypeer_json.log'
+/** Data older than seven days is useless for blocking (SentryPeer's retention). */
+export const DEFAULT_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000
+/** The Server / User-Agent string the UAS presents, that of a common PBX. */
+export const DEFAULT_SIP_AGENT = 'FPBX-16.0.33(18.20.0)'
+/** The Digest realm of the 401 challenge (RFC 3261 §22.1); Asterisk's default realm. */
+export const DEFAULT_SIP_REALM = 'asterisk'
+/** File next to the database holding the persistent node id. */
+export const NODE_ID_FILE_NAME = 'sentrypeer-node-id'
+/** Files next to the database holding the generated self-signed TLS pair. */
+export const TLS_CERT_FILE_NAME = 'sentrypeer-tls-cert.pem'
+export const TLS_KEY_FILE_NAME = 'sentrypeer-tls-key.pem'
+/** Exit code for a configuration error (bad option value, unreadable config file). */
+export const EXIT_CONFIG_ERROR = 2

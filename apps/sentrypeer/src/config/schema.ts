@@ -1,0 +1,172 @@
+import { z } from 'zod'
+import { DEFAULT_SIP_LISTENER_LIMITS, type SipListenerLimits } from '../sip/constants.js'
+import {
+  DEFAULT_API_LISTEN,
+  DEFAULT_DB_FILE,
+  DEFAULT_JSON_LOG_FILE,
+  DEFAULT_MAX_AGE_MS,
+  DEFAULT_SIP_AGENT,
+  DEFAULT_SIP_LISTEN,
+  DEFAULT_SIP_REALM,
+  DEFAULT_TLS_LISTEN,
+} from './constants.js'
+import { parseDuration } from './duration.js'
+import { type ListenAddress, parseListenAddress } from './listen-address.js'
+
+const listenAddress = z.string().transform((text, ctx): ListenAddress => {
+  const parsed = parseListenAddress(text)
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.message })
+    return z.NEVER
+  }
+  return parsed.address
+})
+
+const duration = z.union([z.number(), z.string()]).transform((value, ctx): number => {
+  const ms = typeof value === 'number' ? value : parseDuration(value)
+  if (ms === undefined || !Number.isFinite(ms) || ms <= 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is not a positive duration (milliseconds, or a number with unit s, m, h or d)`,
+    })
+    return z.NEVER
+  }
+  return ms
+})
+
+/** Free text that ends up in SIP headers or logs: one line, printable. */
+const headerText = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII on one line')
+
+const positiveInt = z.number().int().positive()
+
+const limitsSchema = z
+  .object({
+    transactionTtlMs: positiveInt,
+    transactionCacheMaxEntries: positiveInt,
+    streamIdleTimeoutMs: positiveInt,
+    streamMaxConnections: positiveInt,
+    streamMaxWriteBufferBytes: positiveInt,
+    streamMaxBufferBytes: positiveInt.min(1024),
+    udpMaxDatagramBytes: positiveInt.max(65_535),
+    udpRecvBufferBytes: positiveInt,
+    tlsHandshakeTimeoutMs: positiveInt,
+  })
+  .partial()
+  .strict()
+
+/** The JSON config file and the merged configuration before defaults: every key optional. */
+export const configInputSchema = z
+  .object({
+    dbFile: z.string().min(1),
+    jsonLog: z.boolean(),
+    jsonLogFile: z.string().min(1),
+    api: z.boolean(),
+    apiListen: listenAddress,
+    webhook: z.boolean(),
+    webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }),
+    oauth2ClientId: z.string().min(1),
+    oauth2ClientSecret: z.string().min(1),
+    sipResponsive: z.boolean(),
+    sipDisable: z.boolean(),
+    syslog: z.boolean(),
+    verbose: z.boolean(),
+    debug: z.boolean(),
+    peerToPeer: z.boolean(),
+    bootstrapNode: z.string().min(1),
+    tlsCert: z.string().min(1),
+    tlsKey: z.string().min(1),
+    tlsListen: z.array(listenAddress).min(1),
+    sipListen: z.array(listenAddress).min(1),
+    configFile: z.string().min(1),
+    nodeId: headerText,
+    maxAge: duration,
+    sipAgent: headerText,
+    sipRealm: headerText.regex(/^[^"\\]+$/, 'must not contain quotes or backslashes'),
+    sipRedirect: z.string().regex(/^sips?:[^\s<>"]+$/i, 'must be a sip: or sips: URI'),
+    limits: limitsSchema,
+  })
+  .partial()
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.webhook === true && c.webhookUrl === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['webhook'], message: 'webhook is on but no webhook URL is set' })
+    }
+    if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.tlsCert === undefined ? 'tlsCert' : 'tlsKey'],
+        message: 'give both the TLS certificate (-t) and the key (-k), or neither to generate a pair',
+      })
+    }
+  })
+
+export type ConfigInput = z.input<typeof configInputSchema>
+
+/** The daemon's validated configuration. */
+export interface SentryPeerConfig {
+  dbFile: string
+  jsonLog: boolean
+  jsonLogFile: string
+  api: boolean
+  apiListen: ListenAddress
+  webhook: boolean
+  webhookUrl?: string
+  oauth2ClientId?: string
+  oauth2ClientSecret?: string
+  sipResponsive: boolean
+  sipDisable: boolean
+  syslog: boolean
+  verbose: boolean
+  debug: boolean
+  peerToPeer: boolean
+  bootstrapNode?: string
+  /** Explicit TLS pair; when both are absent a self-signed pair is generated next to the database. */
+  tlsCert?: string
+  tlsKey?: string
+  tlsListen: ListenAddress[]
+  sipListen: ListenAddress[]
+  configFile?: string
+  /** Explicit node id; when absent a UUID is created on first run next to the database. */
+  nodeId?: string
+  maxAgeMs: number
+  sipAgent: string
+  sipRealm: string
+  sipRedirect?: string
+  limits: SipListenerLimits
+}
+
+/** Applies defaults to a validated input. */
+export function withDefaults(input: z.output<typeof configInputSchema>): SentryPeerConfig {
+  const defaultListen = (list: readonly string[]): ListenAddress[] =>
+    list.map((text) => {
+      const parsed = parseListenAddress(text)
+      if (!parsed.ok) throw new Error(`bad built-in default ${text}`)
+      return parsed.address
+    })
+  const { maxAge, limits, webhook, ...rest } = input
+  return {
+    ...rest,
+    dbFile: input.dbFile ?? DEFAULT_DB_FILE,
+    jsonLog: input.jsonLog ?? false,
+    jsonLogFile: input.jsonLogFile ?? DEFAULT_JSON_LOG_FILE,
+    api: input.api ?? false,
+    apiListen: input.apiListen ?? (defaultListen([DEFAULT_API_LISTEN])[0] as ListenAddress),
+    webhook: webhook ?? input.webhookUrl !== undefined,
+    sipResponsive: input.sipResponsive ?? false,
+    sipDisable: input.sipDisable ?? false,
+    syslog: input.syslog ?? false,
+    verbose: input.verbose ?? false,
+    debug: input.debug ?? false,
+    peerToPeer: input.peerToPeer ?? false,
+    tlsListen: input.tlsListen ?? defaultListen(DEFAULT_TLS_LISTEN),
+    sipListen: input.sipListen ?? defaultListen(DEFAULT_SIP_LISTEN),
+    maxAgeMs: maxAge ?? DEFAULT_MAX_AGE_MS,
+    sipAgent: input.sipAgent ?? DEFAULT_SIP_AGENT,
+    sipRealm: input.sipRealm ?? DEFAULT_SIP_REALM,
+    limits: { ...DEFAULT_SIP_LISTENER_LIMITS, ...limits },
+  }
+}
