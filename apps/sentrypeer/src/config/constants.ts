@@ -21,8 +21,5 @@ export const DEFAULT_SIP_AGENT = 'FPBX-16.0.33(18.20.0)'
 export const DEFAULT_SIP_REALM = 'asterisk'
 /** File next to the database holding the persistent node id. */
 export const NODE_ID_FILE_NAME = 'sentrypeer-node-id'
-/** Files next to the database holding the generated self-signed TLS pair. */
-export const TLS_CERT_FILE_NAME = 'sentrypeer-tls-cert.pem'
-export const TLS_KEY_FILE_NAME = 'sentrypeer-tls-key.pem'
 /** Exit code for a configuration error (bad option value, unreadable config file). */
 export const EXIT_CONFIG_ERROR = 2

@@ -23,12 +23,3 @@ export class ListenError extends Error {
     this.address = address
   }
 }
-
-/** The TLS certificate or key could not be loaded or generated. */
-export class TlsCredentialsError extends Error {
-  readonly code = 'TLS_CREDENTIALS'
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'TlsCredentialsError'
-  }
-}
