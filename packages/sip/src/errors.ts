@@ -64,6 +64,8 @@ export const ParseErrorCode = {
   UNSUPPORTED_URI_SCHEME: 'UNSUPPORTED_URI_SCHEME',
   /** Stream framing failed (used by the framer): garbage where a message should start. */
   BAD_FRAMING: 'BAD_FRAMING',
+  /** A defect in this package was caught (reported as a result, never thrown); please report it. */
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const
 
 /** One of the stable {@link ParseErrorCode} values. */

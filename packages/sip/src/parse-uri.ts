@@ -1,0 +1,215 @@
+import { CLASS, HNV, HOST, PARAM, PASSWORD, USER } from './char-classes.js'
+import { ParseErrorCode } from './errors.js'
+import { percentDecode } from './percent-decode.js'
+import type { SipUri, UriResult } from './types.js'
+
+function bad(offset: number, message: string): UriResult {
+  return { ok: false, error: { code: ParseErrorCode.BAD_URI, offset, message } }
+}
+
+/** Index of the first character of `s` at or after `from` that is not in `flag`, or s.length. */
+function span(s: string, from: number, flag: number): number {
+  let i = from
+  while (i < s.length) {
+    const c = s.charCodeAt(i)
+    if (c > 255 || (CLASS[c]! & flag) === 0) break
+    i++
+  }
+  return i
+}
+
+function validEscapes(s: string): boolean {
+  for (let i = s.indexOf('%'); i !== -1; i = s.indexOf('%', i + 1)) {
+    if (!/^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) return false
+  }
+  return true
+}
+
+function parsePort(s: string, start: number): { port: number; end: number } | undefined {
+  let i = start
+  let v = 0
+  while (i < s.length && i - start < 5) {
+    const c = s.charCodeAt(i)
+    if (c < 48 || c > 57) break
+    v = v * 10 + (c - 48)
+    i++
+  }
+  if (i === start || v > 65535) return undefined
+  const c = s.charCodeAt(i)
+  if (c >= 48 && c <= 57) return undefined // more than 5 digits
+  return { port: v, end: i }
+}
+
+/**
+ * Parse an IPv6 reference starting at `s[start] === '['`; returns the index after `]`.
+ * RFC 5118 §4.10: the 3-colon form allowed by RFC 3261's ABNF is tolerated.
+ */
+function ipv6Reference(s: string, start: number): number {
+  const close = s.indexOf(']', start)
+  if (close === -1) return -1
+  const inner = s.slice(start + 1, close)
+  if (inner.length < 2 || !/^[0-9A-Fa-f:.]+$/.test(inner) || !inner.includes(':')) return -1
+  return close + 1
+}
+
+/** Parse `;name[=value]` parameters from `s[i]`; stops at '?' or the end. */
+function parseParams(
+  s: string,
+  i: number,
+  params: Record<string, string | true>,
+  stopAtQuestion: boolean,
+): number | UriResult {
+  while (i < s.length && s.charCodeAt(i) === 59 /* ; */) {
+    const nameStart = i + 1
+    const nameEnd = span(s, nameStart, PARAM)
+    if (nameEnd === nameStart) return bad(i, 'empty URI parameter')
+    const rawName = s.slice(nameStart, nameEnd)
+    const name = percentDecode(rawName)
+    if (name === undefined || !validEscapes(rawName)) return bad(nameStart, 'bad escape in URI parameter')
+    i = nameEnd
+    let value: string | true = true
+    if (s.charCodeAt(i) === 61 /* = */) {
+      const vStart = i + 1
+      const vEnd = span(s, vStart, PARAM)
+      if (vEnd === vStart) return bad(i, 'empty URI parameter value')
+      const v = percentDecode(s.slice(vStart, vEnd))
+      if (v === undefined) return bad(vStart, 'bad escape in URI parameter value')
+      value = v
+      i = vEnd
+    }
+    params[name.toLowerCase()] = value
+    if (i < s.length && s.charCodeAt(i) !== 59 && !(stopAtQuestion && s.charCodeAt(i) === 63)) {
+      return bad(i, 'unexpected character in URI parameters')
+    }
+  }
+  return i
+}
+
+function parseTel(text: string, start: number): UriResult {
+  // RFC 3966: telephone-subscriber = global-number / local-number, then ;params
+  let i = start
+  if (text.charCodeAt(i) === 43 /* + */) i++
+  const numStart = i
+  while (i < text.length && /[0-9A-Fa-f*#\-.()]/.test(text[i]!)) i++
+  if (i === numStart || !/[0-9A-Fa-f*#]/.test(text.slice(numStart, i))) {
+    return bad(start, 'tel URI without a number')
+  }
+  const user = text.slice(start, i)
+  const params: Record<string, string | true> = Object.create(null)
+  const r = parseParams(text, i, params, false)
+  if (typeof r !== 'number') return r
+  if (r !== text.length) return bad(r, 'unexpected character in tel URI')
+  const uri: SipUri = {
+    scheme: 'tel',
+    user,
+    rawUser: user,
+    host: '',
+    params,
+    headers: Object.create(null),
+    raw: text,
+  }
+  return { ok: true, uri }
+}
+
+/**
+ * Parse a SIP, SIPS (RFC 3261 §19.1) or TEL (RFC 3966) URI. User, password, parameters and headers
+ * are %-unescaped exactly once (`%2541` becomes `%41`, not `A`). IPv6 references keep their brackets.
+ * Never throws.
+ *
+ * @example
+ * ```ts
+ * const r = parseUri('sip:alice@[2001:db8::1]:5070;transport=tcp')
+ * if (r.ok) console.log(r.uri.user, r.uri.host, r.uri.port, r.uri.params.transport)
+ * // alice [2001:db8::1] 5070 tcp
+ * ```
+ */
+export function parseUri(text: string): UriResult {
+  if (typeof text !== 'string') return bad(0, 'URI is not a string')
+  const colon = text.indexOf(':')
+  if (colon <= 0) return bad(0, 'URI without a scheme')
+  const scheme = text.slice(0, colon).toLowerCase()
+  if (!/^[a-z][a-z0-9+\-.]*$/.test(scheme)) return bad(0, 'bad URI scheme')
+  if (scheme === 'tel') return parseTel(text, colon + 1)
+  if (scheme !== 'sip' && scheme !== 'sips') {
+    return {
+      ok: false,
+      error: {
+        code: ParseErrorCode.UNSUPPORTED_URI_SCHEME,
+        offset: 0,
+        message: `unsupported scheme ${scheme}`,
+      },
+    }
+  }
+  let i = colon + 1
+  let user: string | undefined
+  let rawUser: string | undefined
+  let password: string | undefined
+  const at = text.indexOf('@', i)
+  if (at !== -1) {
+    const userEnd = span(text, i, USER)
+    const pwColon = text.charCodeAt(userEnd) === 58 ? userEnd : -1
+    if (pwColon === -1 && userEnd !== at) return bad(userEnd, 'bad character in URI user part')
+    if (userEnd === i) return bad(i, 'empty URI user part')
+    rawUser = text.slice(i, userEnd)
+    if (!validEscapes(rawUser)) return bad(i, 'bad escape in URI user part')
+    user = percentDecode(rawUser)
+    if (pwColon !== -1) {
+      const pwEnd = span(text, pwColon + 1, PASSWORD)
+      if (pwEnd !== at) return bad(pwEnd, 'bad character in URI password')
+      const rawPw = text.slice(pwColon + 1, pwEnd)
+      if (!validEscapes(rawPw)) return bad(pwColon + 1, 'bad escape in URI password')
+      password = percentDecode(rawPw)
+    }
+    i = at + 1
+  }
+  const hostStart = i
+  if (text.charCodeAt(i) === 91 /* [ */) {
+    i = ipv6Reference(text, i)
+    if (i === -1) return bad(hostStart, 'bad IPv6 reference')
+  } else {
+    i = span(text, i, HOST)
+    if (i === hostStart) return bad(hostStart, 'empty host')
+  }
+  const host = text.slice(hostStart, i)
+  let port: number | undefined
+  if (text.charCodeAt(i) === 58 /* : */) {
+    const p = parsePort(text, i + 1)
+    if (p === undefined) return bad(i + 1, 'bad port')
+    port = p.port
+    i = p.end
+  }
+  const params: Record<string, string | true> = Object.create(null)
+  const r = parseParams(text, i, params, true)
+  if (typeof r !== 'number') return r
+  i = r
+  const headers: Record<string, string> = Object.create(null)
+  if (text.charCodeAt(i) === 63 /* ? */) {
+    i++
+    for (;;) {
+      const nStart = i
+      const nEnd = span(text, nStart, HNV)
+      if (nEnd === nStart || text.charCodeAt(nEnd) !== 61) return bad(nStart, 'bad URI header')
+      const vStart = nEnd + 1
+      const vEnd = span(text, vStart, HNV)
+      const rawN = text.slice(nStart, nEnd)
+      const rawV = text.slice(vStart, vEnd)
+      const n = percentDecode(rawN)
+      const v = percentDecode(rawV)
+      if (n === undefined || v === undefined || !validEscapes(rawN) || !validEscapes(rawV)) {
+        return bad(nStart, 'bad escape in URI header')
+      }
+      headers[n] = v
+      i = vEnd
+      if (text.charCodeAt(i) !== 38 /* & */) break
+      i++
+    }
+  }
+  if (i !== text.length) return bad(i, 'unexpected character in URI')
+  const uri: SipUri = { scheme, host, params, headers, raw: text }
+  const out = uri as { -readonly [K in keyof SipUri]: SipUri[K] }
+  if (user !== undefined) out.user = user
+  if (rawUser !== undefined) out.rawUser = rawUser
+  if (password !== undefined) out.password = password
+  if (port !== undefined) out.port = port
+  return { ok: true, uri }
+}
