@@ -1,0 +1,78 @@
+/**
+ * Every limit of the store, each with its default and where the default comes from. All of them can be
+ * overridden through {@link StoreInit} (see the package README for the table).
+ */
+
+/** One minute, one hour, one day in milliseconds. */
+export const MINUTE_MS = 60_000
+export const HOUR_MS = 60 * MINUTE_MS
+export const DAY_MS = 24 * HOUR_MS
+
+/**
+ * How long an event (and an IP, number, User-Agent or method summary not seen again) is kept: 7 days.
+ * SentryPeer's own rule: data older than seven days is useless for blocking. Overridden by `--max-age`.
+ */
+export const DEFAULT_MAX_AGE_MS = 7 * DAY_MS
+
+/** Events written per SQLite transaction. 512 rows keeps one transaction well under a millisecond-ish. */
+export const DEFAULT_BATCH_SIZE = 512
+
+/** A non-empty queue is flushed at least this often (ms), so a crash loses at most a few ms of events. */
+export const DEFAULT_FLUSH_INTERVAL_MS = 5
+
+/** Events waiting to be written. When full, `record()` returns false and counts a drop. */
+export const DEFAULT_MAX_QUEUE = 100_000
+
+/**
+ * Stored bytes of the raw SIP message (UTF-8, truncated on a character boundary). RFC 3261 §18.1.1 puts
+ * the UDP path MTU threshold at 1300 bytes; 64 KiB holds any single UDP datagram and any sane TCP message.
+ */
+export const DEFAULT_RAW_MESSAGE_MAX_BYTES = 65_536
+
+/** How often expired rows are deleted (ms); pruning also runs once on open. */
+export const DEFAULT_PRUNE_INTERVAL_MS = 60_000
+
+/** Rows deleted per transaction while pruning, so a large prune never holds the write lock for long. */
+export const DEFAULT_PRUNE_CHUNK = 10_000
+
+/** SQLite busy timeout (ms): how long a write waits for another connection's lock before failing. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 200
+
+/** A failed batch is retried this many times (on the next flushes) before it is counted as lost. */
+export const DEFAULT_MAX_FLUSH_RETRIES = 3
+
+/**
+ * How far in the future an event time may be (ms). Clock skew between nodes is tolerated; a record from
+ * the far future (which would never expire) is rejected.
+ */
+export const DEFAULT_MAX_FUTURE_SKEW_MS = 5 * MINUTE_MS
+
+/** Default and largest page sizes of the list queries. */
+export const DEFAULT_PAGE_LIMIT = 100
+export const MAX_PAGE_LIMIT = 10_000
+
+/** Rows fetched per round trip by the `iterateIps()` generator. */
+export const ITERATE_CHUNK = 5_000
+
+/** Events returned with one IP's or one number's detail (`getIp`, `getNumber`). */
+export const DEFAULT_RECENT_EVENTS = 20
+
+/** Largest number of buckets `countsPerBucket` returns (the time range is cut to fit). */
+export const MAX_BUCKETS = 10_000
+
+/** Field length limits (UTF-16 code units) applied by event validation. */
+export const MAX_EVENT_UUID_LENGTH = 64
+/** RFC 3261 §25.1: a method is a token; no real method is longer than 32 characters. */
+export const MAX_METHOD_LENGTH = 32
+/** Called numbers longer than this are rejected (E.164 is 15 digits; user parts can be longer). */
+export const MAX_NUMBER_LENGTH = 256
+/** User-Agent and Call-ID are truncated to these lengths. */
+export const MAX_USER_AGENT_LENGTH = 1_024
+export const MAX_CALL_ID_LENGTH = 256
+/** Node ids and origins (libp2p peer ids are ~52 characters). */
+export const MAX_NODE_ID_LENGTH = 128
+/** Longest accepted IP address text (IPv6 with an embedded IPv4 and a zone). */
+export const MAX_IP_TEXT_LENGTH = 64
+
+/** Delay before retrying a batch whose write transaction failed (ms). */
+export const FLUSH_RETRY_DELAY_MS = 100

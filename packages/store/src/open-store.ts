@@ -1,0 +1,1069 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import type { SelectQueryBuilder } from 'kysely'
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_BUSY_TIMEOUT_MS,
+  DEFAULT_FLUSH_INTERVAL_MS,
+  DEFAULT_MAX_AGE_MS,
+  DEFAULT_MAX_FLUSH_RETRIES,
+  DEFAULT_MAX_FUTURE_SKEW_MS,
+  DEFAULT_MAX_QUEUE,
+  DEFAULT_PAGE_LIMIT,
+  DEFAULT_PRUNE_CHUNK,
+  DEFAULT_PRUNE_INTERVAL_MS,
+  DEFAULT_RAW_MESSAGE_MAX_BYTES,
+  DEFAULT_RECENT_EVENTS,
+  FLUSH_RETRY_DELAY_MS,
+  ITERATE_CHUNK,
+  MAX_BUCKETS,
+  MAX_NODE_ID_LENGTH,
+  MAX_PAGE_LIMIT,
+} from './constants.js'
+import { decodeCursor, encodeCursor } from './cursor.js'
+import { InvalidOptionError, type QueryErrorCode, StoreClosedError } from './errors.js'
+import { runMigrations } from './migrations.js'
+import { normalizeIp } from './normalize-ip.js'
+import { normalizeNumber as defaultNormalizeNumber } from './normalize-number.js'
+import { queryBuilder, type StoreDatabase } from './query-builder.js'
+import type {
+  Bucket,
+  BucketQuery,
+  EventsSinceQuery,
+  IpDetail,
+  IpQuery,
+  IpSummary,
+  ListQuery,
+  NumberDetail,
+  NumberQuery,
+  NumberSummary,
+  Page,
+  QueryResult,
+  SipEventInput,
+  Store,
+  StoredEvent,
+  StoreInit,
+  StoreStats,
+  ValidEvent,
+  ValueSummary,
+} from './store.js'
+import { validateEvent } from './validate-event.js'
+
+/**
+ * Opens (creating if needed) the store at `init.path`: WAL mode, forward-only migrations, one prune of
+ * expired rows, then the background prune timer. Writes go through a bounded in-memory queue flushed in
+ * batches (`batchSize` events, or every `flushIntervalMs`), so `record()` never waits on the disk.
+ *
+ * @example
+ * ```ts
+ * import { openStore } from '@sentrypeer/store'
+ *
+ * const store = openStore({ path: 'sentrypeer.db' })
+ * store.record({ eventTime: Date.now(), eventUuid: crypto.randomUUID(), sourceIp: '203.0.113.7',
+ *   sourcePort: 5060, destinationIp: '192.0.2.1', destinationPort: 5060, transport: 'udp',
+ *   method: 'INVITE', calledNumberRaw: '+44 20 7946 0000', calledNumberNormalized: '+442079460000',
+ *   collectionMode: 'passive', collectorNodeId: 'node-1', origin: 'local' })
+ * await store.flush()
+ * store.isBadIp('::ffff:203.0.113.7') // true
+ * await store.close()
+ * ```
+ */
+export function openStore(init: StoreInit): Store {
+  return new SqliteStore(init)
+}
+
+interface Aggregate {
+  first: number
+  last: number
+  count: number
+  expires: number
+  local: number
+  remote: number
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new InvalidOptionError(`${name} must be an integer >= ${min}, got ${String(value)}`)
+  }
+  return value
+}
+
+function queryError<T>(code: QueryErrorCode, field: string, message: string): QueryResult<T> {
+  return { ok: false, error: { code, field, offset: 0, message } }
+}
+
+function aggregate(map: Map<string, Aggregate>, key: string, event: ValidEvent, local: boolean): void {
+  const entry = map.get(key)
+  if (entry === undefined) {
+    map.set(key, {
+      first: event.eventTime,
+      last: event.eventTime,
+      count: 1,
+      expires: event.expiresAt,
+      local: local ? 1 : 0,
+      remote: local ? 0 : 1,
+    })
+    return
+  }
+  if (event.eventTime < entry.first) entry.first = event.eventTime
+  if (event.eventTime > entry.last) entry.last = event.eventTime
+  if (event.expiresAt > entry.expires) entry.expires = event.expiresAt
+  entry.count++
+  if (local) entry.local++
+  else entry.remote++
+}
+
+interface EventRow {
+  id: number
+  eventTime: number
+  eventUuid: string
+  sourceIp: string
+  sourcePort: number
+  destinationIp: string
+  destinationPort: number
+  transport: StoredEvent['transport']
+  method: string
+  calledNumberRaw: string
+  calledNumberNormalized: string
+  userAgent: string | null
+  callId: string | null
+  rawMessage: string | null
+  collectionMode: StoredEvent['collectionMode']
+  collectorNodeId: string
+  origin: string
+  expiresAt: number
+}
+
+const EVENT_COLUMNS = `id, event_time AS eventTime, event_uuid AS eventUuid, source_ip AS sourceIp,
+  source_port AS sourcePort, destination_ip AS destinationIp, destination_port AS destinationPort,
+  transport, method, called_number_raw AS calledNumberRaw, called_number AS calledNumberNormalized,
+  user_agent AS userAgent, call_id AS callId, raw_message AS rawMessage,
+  collection_mode AS collectionMode, collector_node_id AS collectorNodeId, origin, expires_at AS expiresAt`
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  const event: StoredEvent = {
+    eventTime: row.eventTime,
+    eventUuid: row.eventUuid,
+    sourceIp: row.sourceIp,
+    sourcePort: row.sourcePort,
+    destinationIp: row.destinationIp,
+    destinationPort: row.destinationPort,
+    transport: row.transport,
+    method: row.method,
+    calledNumberRaw: row.calledNumberRaw,
+    calledNumberNormalized: row.calledNumberNormalized,
+    collectionMode: row.collectionMode,
+    collectorNodeId: row.collectorNodeId,
+    origin: row.origin,
+    expiresAt: row.expiresAt,
+  }
+  if (row.userAgent !== null) event.userAgent = row.userAgent
+  if (row.callId !== null) event.callId = row.callId
+  if (row.rawMessage !== null) event.rawMessage = row.rawMessage
+  return event
+}
+
+const IP_COLUMNS = [
+  'ip',
+  'family',
+  'first_seen as firstSeen',
+  'last_seen as lastSeen',
+  'seen_count as seenCount',
+  'expires_at as expiresAt',
+  'collectors',
+  'local_count as localCount',
+  'remote_count as remoteCount',
+] as const
+
+const NUMBER_COLUMNS = [
+  'number',
+  'first_seen as firstSeen',
+  'last_seen as lastSeen',
+  'seen_count as seenCount',
+  'expires_at as expiresAt',
+  'local_count as localCount',
+  'remote_count as remoteCount',
+] as const
+
+class SqliteStore implements Store {
+  private readonly db: Database.Database
+  readonly maxAgeMs: number
+  private readonly batchSize: number
+  private readonly flushIntervalMs: number
+  private readonly maxQueue: number
+  private readonly rawMessageMaxBytes: number
+  private readonly pruneChunk: number
+  private readonly maxFlushRetries: number
+  private readonly maxFutureSkewMs: number
+  private readonly minCollectors: number
+  private readonly normalizeNumber: (number: string) => string
+  private readonly onError: (error: Error) => void
+  private readonly now: () => number
+
+  private queue: ValidEvent[] = []
+  private readonly attempts = new WeakMap<ValidEvent, number>()
+  private flushTimer: NodeJS.Timeout | undefined
+  private flushImmediate: NodeJS.Immediate | undefined
+  private pruneTimer: NodeJS.Timeout | undefined
+  private closed = false
+  private readonly statementCache = new Map<string, Database.Statement>()
+  private readonly counters: Omit<StoreStats, 'queueDepth'> = {
+    accepted: 0,
+    dropped: 0,
+    rejected: 0,
+    inserted: 0,
+    duplicates: 0,
+    truncated: 0,
+    flushes: 0,
+    flushErrors: 0,
+    lost: 0,
+    lastFlushMs: 0,
+    lastFlushSize: 0,
+    pruned: 0,
+    lastPruneAt: 0,
+  }
+
+  private readonly insertEvent: Database.Statement
+  private readonly upsertIpCollector: Database.Statement
+  private readonly upsertIp: Database.Statement
+  private readonly upsertNumber: Database.Statement
+  private readonly upsertUserAgent: Database.Statement
+  private readonly upsertMethod: Database.Statement
+  private readonly selectIpBad: Database.Statement
+  private readonly selectIp: Database.Statement
+  private readonly selectNumberExpiry: Database.Statement
+  private readonly selectNumber: Database.Statement
+  private readonly selectCollectors: Database.Statement
+  private readonly selectCollectorIds: Database.Statement
+  private readonly selectIpEvents: Database.Statement
+  private readonly selectNumberEvents: Database.Statement
+  private readonly writeBatchTx: (events: ValidEvent[], isolate: boolean) => ValidEvent[]
+  private readonly writeOne: (event: ValidEvent) => boolean
+
+  constructor(init: StoreInit) {
+    if (typeof init?.path !== 'string' || init.path.length === 0) {
+      throw new InvalidOptionError('path must be a non-empty string')
+    }
+    this.maxAgeMs = positiveInteger('maxAgeMs', init.maxAgeMs, DEFAULT_MAX_AGE_MS)
+    this.batchSize = positiveInteger('batchSize', init.batchSize, DEFAULT_BATCH_SIZE)
+    this.flushIntervalMs = positiveInteger(
+      'flushIntervalMs',
+      init.flushIntervalMs,
+      DEFAULT_FLUSH_INTERVAL_MS,
+      0,
+    )
+    this.maxQueue = positiveInteger('maxQueue', init.maxQueue, DEFAULT_MAX_QUEUE)
+    this.rawMessageMaxBytes = positiveInteger(
+      'rawMessageMaxBytes',
+      init.rawMessageMaxBytes,
+      DEFAULT_RAW_MESSAGE_MAX_BYTES,
+      0,
+    )
+    const pruneIntervalMs = positiveInteger(
+      'pruneIntervalMs',
+      init.pruneIntervalMs,
+      DEFAULT_PRUNE_INTERVAL_MS,
+      0,
+    )
+    this.pruneChunk = positiveInteger('pruneChunk', init.pruneChunk, DEFAULT_PRUNE_CHUNK)
+    const busyTimeoutMs = positiveInteger('busyTimeoutMs', init.busyTimeoutMs, DEFAULT_BUSY_TIMEOUT_MS, 0)
+    this.maxFlushRetries = positiveInteger(
+      'maxFlushRetries',
+      init.maxFlushRetries,
+      DEFAULT_MAX_FLUSH_RETRIES,
+      0,
+    )
+    this.maxFutureSkewMs = positiveInteger(
+      'maxFutureSkewMs',
+      init.maxFutureSkewMs,
+      DEFAULT_MAX_FUTURE_SKEW_MS,
+      0,
+    )
+    this.minCollectors = positiveInteger('minCollectors', init.minCollectors, 1)
+    this.normalizeNumber = init.normalizeNumber ?? defaultNormalizeNumber
+    this.onError = init.onError ?? (() => {})
+    this.now = init.now ?? Date.now
+
+    if (init.path !== ':memory:' && !init.path.startsWith('file:')) {
+      mkdirSync(path.dirname(path.resolve(init.path)), { recursive: true })
+    }
+    const db = new Database(init.path, { timeout: busyTimeoutMs })
+    this.db = db
+    try {
+      db.pragma('journal_mode = WAL')
+      // WAL + NORMAL: a committed transaction survives a process crash; only an OS crash or power loss
+      // can roll back the last commits (https://www.sqlite.org/pragma.html#pragma_synchronous).
+      db.pragma('synchronous = NORMAL')
+      db.pragma('foreign_keys = ON')
+      runMigrations(db)
+
+      this.insertEvent = db.prepare(`INSERT INTO events (event_time, event_uuid, source_ip, source_port,
+        source_family, destination_ip, destination_port, transport, method, called_number_raw, called_number,
+        user_agent, call_id, raw_message, collection_mode, collector_node_id, origin, expires_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (event_uuid) DO NOTHING`)
+      // A row that expired but is not pruned yet starts over instead of being extended.
+      this.upsertIpCollector = db.prepare(`INSERT INTO ip_collectors
+        (ip, collector_node_id, first_seen, last_seen, seen_count, expires_at)
+        VALUES (@ip, @collector, @first, @last, @count, @expires)
+        ON CONFLICT (ip, collector_node_id) DO UPDATE SET
+          first_seen = CASE WHEN expires_at <= @now THEN excluded.first_seen
+            ELSE min(first_seen, excluded.first_seen) END,
+          seen_count = CASE WHEN expires_at <= @now THEN excluded.seen_count
+            ELSE seen_count + excluded.seen_count END,
+          last_seen = max(last_seen, excluded.last_seen),
+          expires_at = max(expires_at, excluded.expires_at)`)
+      this.upsertIp = db.prepare(`INSERT INTO ips
+        (ip, family, first_seen, last_seen, seen_count, expires_at, collectors, local_count, remote_count)
+        VALUES (@ip, @family, @first, @last, @count, @expires,
+          (SELECT count(*) FROM ip_collectors WHERE ip = @ip AND expires_at > @now), @local, @remote)
+        ON CONFLICT (ip) DO UPDATE SET
+          first_seen = CASE WHEN expires_at <= @now THEN excluded.first_seen
+            ELSE min(first_seen, excluded.first_seen) END,
+          seen_count = CASE WHEN expires_at <= @now THEN excluded.seen_count
+            ELSE seen_count + excluded.seen_count END,
+          local_count = CASE WHEN expires_at <= @now THEN excluded.local_count
+            ELSE local_count + excluded.local_count END,
+          remote_count = CASE WHEN expires_at <= @now THEN excluded.remote_count
+            ELSE remote_count + excluded.remote_count END,
+          last_seen = max(last_seen, excluded.last_seen),
+          expires_at = max(expires_at, excluded.expires_at),
+          collectors = excluded.collectors`)
+      this.upsertNumber = db.prepare(`INSERT INTO numbers
+        (number, first_seen, last_seen, seen_count, expires_at, local_count, remote_count)
+        VALUES (@key, @first, @last, @count, @expires, @local, @remote)
+        ON CONFLICT (number) DO UPDATE SET
+          first_seen = CASE WHEN expires_at <= @now THEN excluded.first_seen
+            ELSE min(first_seen, excluded.first_seen) END,
+          seen_count = CASE WHEN expires_at <= @now THEN excluded.seen_count
+            ELSE seen_count + excluded.seen_count END,
+          local_count = CASE WHEN expires_at <= @now THEN excluded.local_count
+            ELSE local_count + excluded.local_count END,
+          remote_count = CASE WHEN expires_at <= @now THEN excluded.remote_count
+            ELSE remote_count + excluded.remote_count END,
+          last_seen = max(last_seen, excluded.last_seen),
+          expires_at = max(expires_at, excluded.expires_at)`)
+      const upsertValue = (table: 'user_agents' | 'methods') =>
+        db.prepare(`INSERT INTO ${table} (value, first_seen, last_seen, seen_count, expires_at)
+        VALUES (@key, @first, @last, @count, @expires)
+        ON CONFLICT (value) DO UPDATE SET
+          first_seen = CASE WHEN expires_at <= @now THEN excluded.first_seen
+            ELSE min(first_seen, excluded.first_seen) END,
+          seen_count = CASE WHEN expires_at <= @now THEN excluded.seen_count
+            ELSE seen_count + excluded.seen_count END,
+          last_seen = max(last_seen, excluded.last_seen),
+          expires_at = max(expires_at, excluded.expires_at)`)
+      this.upsertUserAgent = upsertValue('user_agents')
+      this.upsertMethod = upsertValue('methods')
+
+      this.selectIpBad = db
+        .prepare('SELECT expires_at, local_count, collectors FROM ips WHERE ip = ?')
+        .raw(true)
+      this.selectIp = db.prepare(`SELECT ip, family, first_seen AS firstSeen, last_seen AS lastSeen,
+        seen_count AS seenCount, expires_at AS expiresAt, collectors, local_count AS localCount,
+        remote_count AS remoteCount FROM ips WHERE ip = ?`)
+      this.selectNumberExpiry = db.prepare('SELECT expires_at FROM numbers WHERE number = ?').pluck(true)
+      this.selectNumber = db.prepare(`SELECT number, first_seen AS firstSeen, last_seen AS lastSeen,
+        seen_count AS seenCount, expires_at AS expiresAt, local_count AS localCount,
+        remote_count AS remoteCount FROM numbers WHERE number = ?`)
+      this.selectCollectors = db
+        .prepare('SELECT count(*) FROM ip_collectors WHERE ip = ? AND expires_at > ?')
+        .pluck(true)
+      this.selectCollectorIds = db
+        .prepare(
+          'SELECT collector_node_id FROM ip_collectors WHERE ip = ? AND expires_at > ? ORDER BY collector_node_id',
+        )
+        .pluck(true)
+      this.selectIpEvents = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events
+        WHERE source_ip = ? AND expires_at > ? ORDER BY event_time DESC, id DESC LIMIT ?`)
+      this.selectNumberEvents = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events
+        WHERE called_number = ? AND expires_at > ? ORDER BY event_time DESC, id DESC LIMIT ?`)
+
+      this.writeOne = (event: ValidEvent): boolean =>
+        this.insertEvent.run(
+          event.eventTime,
+          event.eventUuid,
+          event.sourceIp,
+          event.sourcePort,
+          event.sourceFamily,
+          event.destinationIp,
+          event.destinationPort,
+          event.transport,
+          event.method,
+          event.calledNumberRaw,
+          event.calledNumberNormalized,
+          event.userAgent ?? null,
+          event.callId ?? null,
+          event.rawMessage ?? null,
+          event.collectionMode,
+          event.collectorNodeId,
+          event.origin,
+          event.expiresAt,
+        ).changes === 1
+      const writeOneIsolated = db.transaction(this.writeOne)
+      this.writeBatchTx = db.transaction((events: ValidEvent[], isolate: boolean): ValidEvent[] =>
+        this.writeEvents(events, isolate ? writeOneIsolated : this.writeOne),
+      )
+
+      this.prune()
+    } catch (error) {
+      db.close()
+      throw error
+    }
+    if (pruneIntervalMs > 0) {
+      this.pruneTimer = setInterval(() => {
+        try {
+          this.prune()
+        } catch (error) {
+          this.onError(error instanceof Error ? error : new Error(String(error)))
+        }
+      }, pruneIntervalMs)
+      this.pruneTimer.unref()
+    }
+  }
+
+  // ---- writes ---------------------------------------------------------------------------------------
+
+  record(event: SipEventInput): boolean {
+    if (this.closed || this.queue.length >= this.maxQueue) {
+      this.counters.dropped++
+      return false
+    }
+    const result = validateEvent(event, {
+      now: this.now(),
+      maxAgeMs: this.maxAgeMs,
+      maxFutureSkewMs: this.maxFutureSkewMs,
+      rawMessageMaxBytes: this.rawMessageMaxBytes,
+    })
+    if (!result.ok) {
+      this.counters.rejected++
+      return false
+    }
+    if (result.value.truncated) this.counters.truncated++
+    this.queue.push(result.value)
+    this.counters.accepted++
+    if (this.queue.length >= this.batchSize) {
+      if (this.flushImmediate === undefined) {
+        this.flushImmediate = setImmediate(() => {
+          this.flushImmediate = undefined
+          this.flushQueue()
+        })
+        this.flushImmediate.unref()
+      }
+    } else if (this.flushTimer === undefined) {
+      this.scheduleFlush(this.flushIntervalMs)
+    }
+    return true
+  }
+
+  private scheduleFlush(delay: number): void {
+    if (this.flushTimer !== undefined || this.closed) return
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined
+      this.flushQueue()
+    }, delay)
+    this.flushTimer.unref()
+  }
+
+  /** Writes the queue in transactions of `batchSize` events. Never throws. */
+  private flushQueue(): void {
+    if (this.flushTimer !== undefined) {
+      clearTimeout(this.flushTimer)
+      this.flushTimer = undefined
+    }
+    if (this.flushImmediate !== undefined) {
+      clearImmediate(this.flushImmediate)
+      this.flushImmediate = undefined
+    }
+    const pending = this.queue
+    this.queue = []
+    const retry: ValidEvent[] = []
+    for (let start = 0; start < pending.length; start += this.batchSize) {
+      const batch = pending.slice(start, start + this.batchSize)
+      if (!this.writeBatch(batch)) {
+        for (const event of batch) {
+          const attempts = (this.attempts.get(event) ?? 0) + 1
+          if (attempts > this.maxFlushRetries) {
+            this.counters.lost++
+          } else {
+            this.attempts.set(event, attempts)
+            retry.push(event)
+          }
+        }
+      }
+    }
+    if (retry.length > 0) {
+      this.queue = retry.concat(this.queue)
+      this.scheduleFlush(Math.max(this.flushIntervalMs, FLUSH_RETRY_DELAY_MS))
+    }
+  }
+
+  /**
+   * One batch in one transaction. If the transaction fails, it is tried once more with each event in its
+   * own savepoint so one bad row cannot block the others; returns false if the transaction itself fails.
+   */
+  private writeBatch(batch: ValidEvent[]): boolean {
+    const started = performance.now()
+    let failed: ValidEvent[]
+    try {
+      failed = this.writeBatchTx(batch, false)
+    } catch (error) {
+      this.counters.flushErrors++
+      this.report(error)
+      try {
+        failed = this.writeBatchTx(batch, true)
+      } catch (retryError) {
+        this.counters.flushErrors++
+        this.report(retryError)
+        return false
+      }
+    }
+    this.counters.lost += failed.length
+    this.counters.flushes++
+    this.counters.lastFlushMs = performance.now() - started
+    this.counters.lastFlushSize = batch.length
+    return true
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.onError(error instanceof Error ? error : new Error(String(error)))
+    } catch {
+      // The callback's own failure must not break the write path.
+    }
+  }
+
+  /** Inside a transaction: inserts the events and updates the summaries. Returns the events that failed. */
+  private writeEvents(events: ValidEvent[], write: (event: ValidEvent) => boolean): ValidEvent[] {
+    const ips = new Map<string, Aggregate & { family: 4 | 6 }>()
+    const collectors = new Map<string, Aggregate & { ip: string; collector: string }>()
+    const numbers = new Map<string, Aggregate>()
+    const userAgents = new Map<string, Aggregate>()
+    const methods = new Map<string, Aggregate>()
+    const failed: ValidEvent[] = []
+    let inserted = 0
+    let duplicates = 0
+    for (const event of events) {
+      let isNew: boolean
+      try {
+        isNew = write(event)
+      } catch (error) {
+        if (write === this.writeOne) throw error
+        failed.push(event)
+        this.report(error)
+        continue
+      }
+      if (!isNew) {
+        duplicates++
+        continue
+      }
+      inserted++
+      const local = event.origin === 'local'
+      aggregate(ips, event.sourceIp, event, local)
+      const ipEntry = ips.get(event.sourceIp)!
+      ipEntry.family = event.sourceFamily
+      const collectorKey = `${event.sourceIp}\u0000${event.collectorNodeId}`
+      aggregate(collectors, collectorKey, event, local)
+      const collectorEntry = collectors.get(collectorKey)!
+      collectorEntry.ip = event.sourceIp
+      collectorEntry.collector = event.collectorNodeId
+      if (event.calledNumberNormalized !== '') aggregate(numbers, event.calledNumberNormalized, event, local)
+      if (event.userAgent !== undefined && event.userAgent !== '') {
+        aggregate(userAgents, event.userAgent, event, local)
+      }
+      aggregate(methods, event.method, event, local)
+    }
+    const now = this.now()
+    for (const entry of collectors.values()) {
+      this.upsertIpCollector.run({
+        ip: entry.ip,
+        collector: entry.collector,
+        first: entry.first,
+        last: entry.last,
+        count: entry.count,
+        expires: entry.expires,
+        now,
+      })
+    }
+    for (const [ip, entry] of ips) {
+      this.upsertIp.run({
+        ip,
+        family: entry.family,
+        first: entry.first,
+        last: entry.last,
+        count: entry.count,
+        expires: entry.expires,
+        local: entry.local,
+        remote: entry.remote,
+        now,
+      })
+    }
+    const upsertAll = (statement: Database.Statement, map: Map<string, Aggregate>, withOrigin: boolean) => {
+      for (const [key, entry] of map) {
+        const params: Record<string, string | number> = {
+          key,
+          first: entry.first,
+          last: entry.last,
+          count: entry.count,
+          expires: entry.expires,
+          now,
+        }
+        if (withOrigin) {
+          params.local = entry.local
+          params.remote = entry.remote
+        }
+        statement.run(params)
+      }
+    }
+    upsertAll(this.upsertNumber, numbers, true)
+    upsertAll(this.upsertUserAgent, userAgents, false)
+    upsertAll(this.upsertMethod, methods, false)
+    // Counted after the statements ran; a rollback throws before these lines.
+    this.counters.inserted += inserted
+    this.counters.duplicates += duplicates
+    return failed
+  }
+
+  flush(): Promise<void> {
+    if (!this.closed) this.flushQueue()
+    return Promise.resolve()
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve()
+    this.flushQueue()
+    if (this.queue.length > 0) {
+      // One last attempt; whatever still fails is lost and counted.
+      const remaining = this.queue
+      this.queue = []
+      for (let start = 0; start < remaining.length; start += this.batchSize) {
+        const batch = remaining.slice(start, start + this.batchSize)
+        if (!this.writeBatch(batch)) this.counters.lost += batch.length
+      }
+    }
+    this.closed = true
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer)
+    if (this.pruneTimer !== undefined) clearInterval(this.pruneTimer)
+    this.flushTimer = undefined
+    this.pruneTimer = undefined
+    try {
+      this.db.pragma('optimize')
+    } catch {
+      // Best effort.
+    }
+    this.db.close()
+    return Promise.resolve()
+  }
+
+  // ---- retention ------------------------------------------------------------------------------------
+
+  prune(now: number = this.now()): number {
+    this.assertOpen()
+    const db = this.db
+    const chunk = this.pruneChunk
+    const repeat = (statement: Database.Statement): number => {
+      let total = 0
+      for (;;) {
+        const changes = statement.run(now, chunk).changes
+        total += changes
+        if (changes < chunk) return total
+      }
+    }
+    const events = repeat(
+      db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE expires_at <= ? LIMIT ?)'),
+    )
+    // Collector rows first: the IPs that keep living need their collector count recomputed.
+    const touched = new Set<string>()
+    const deleteCollectors = db
+      .prepare(`DELETE FROM ip_collectors WHERE (ip, collector_node_id) IN
+        (SELECT ip, collector_node_id FROM ip_collectors WHERE expires_at <= ? LIMIT ?) RETURNING ip`)
+      .pluck(true)
+    for (;;) {
+      const ips = db.transaction(() => deleteCollectors.all(now, chunk) as string[])()
+      for (const ip of ips) touched.add(ip)
+      if (ips.length < chunk) break
+    }
+    repeat(db.prepare('DELETE FROM ips WHERE ip IN (SELECT ip FROM ips WHERE expires_at <= ? LIMIT ?)'))
+    if (touched.size > 0) {
+      const recount = db.prepare(`UPDATE ips SET collectors =
+        (SELECT count(*) FROM ip_collectors WHERE ip_collectors.ip = ips.ip) WHERE ip = ?`)
+      db.transaction(() => {
+        for (const ip of touched) recount.run(ip)
+      })()
+    }
+    repeat(
+      db.prepare(
+        'DELETE FROM numbers WHERE number IN (SELECT number FROM numbers WHERE expires_at <= ? LIMIT ?)',
+      ),
+    )
+    for (const table of ['user_agents', 'methods']) {
+      repeat(
+        db.prepare(
+          `DELETE FROM ${table} WHERE value IN (SELECT value FROM ${table} WHERE expires_at <= ? LIMIT ?)`,
+        ),
+      )
+    }
+    this.counters.pruned += events
+    this.counters.lastPruneAt = now
+    return events
+  }
+
+  // ---- embedding API --------------------------------------------------------------------------------
+
+  isBadIp(ip: string): boolean {
+    if (this.closed) return false
+    const normalized = normalizeIp(ip)
+    if (normalized === undefined) return false
+    const row = this.selectIpBad.get(normalized.ip) as [number, number, number] | undefined
+    if (row === undefined || row[0] <= this.now()) return false
+    return row[1] > 0 || row[2] >= this.minCollectors
+  }
+
+  isBadNumber(number: string): boolean {
+    if (this.closed || typeof number !== 'string' || number.length === 0) return false
+    const now = this.now()
+    const expires = this.selectNumberExpiry.get(number) as number | undefined
+    if (expires !== undefined) return expires > now
+    const normalized = this.normalizeNumber(number)
+    if (normalized === number || normalized.length === 0) return false
+    const other = this.selectNumberExpiry.get(normalized) as number | undefined
+    return other !== undefined && other > now
+  }
+
+  lookupIp(ip: string): IpSummary | undefined {
+    if (this.closed) return undefined
+    const normalized = normalizeIp(ip)
+    if (normalized === undefined) return undefined
+    const row = this.selectIp.get(normalized.ip) as IpSummary | undefined
+    if (row === undefined || row.expiresAt <= this.now()) return undefined
+    return row
+  }
+
+  distinctCollectors(ip: string): number {
+    this.assertOpen()
+    const normalized = normalizeIp(ip)
+    if (normalized === undefined) return 0
+    return this.selectCollectors.get(normalized.ip, this.now()) as number
+  }
+
+  // ---- queries --------------------------------------------------------------------------------------
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreClosedError()
+  }
+
+  private run<T>(query: { compile(): { sql: string; parameters: readonly unknown[] } }): T[] {
+    const compiled = query.compile()
+    let statement = this.statementCache.get(compiled.sql)
+    if (statement === undefined) {
+      statement = this.db.prepare(compiled.sql)
+      this.statementCache.set(compiled.sql, statement)
+    }
+    return statement.all(...compiled.parameters) as T[]
+  }
+
+  private checkList(query: ListQuery): QueryResult<number> {
+    const limit = query.limit ?? DEFAULT_PAGE_LIMIT
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
+      return queryError('INVALID_LIMIT', 'limit', `limit must be an integer in 1..${MAX_PAGE_LIMIT}`)
+    }
+    if (query.since !== undefined && (typeof query.since !== 'number' || !Number.isFinite(query.since))) {
+      return queryError('INVALID_FILTER', 'since', 'since must be a time in ms')
+    }
+    return { ok: true, value: limit }
+  }
+
+  private checkIpQuery(query: IpQuery): QueryResult<undefined> {
+    if (query.family !== undefined && query.family !== 4 && query.family !== 6) {
+      return queryError('INVALID_FILTER', 'family', 'family must be 4 or 6')
+    }
+    if (query.origin !== undefined && query.origin !== 'local' && query.origin !== 'remote') {
+      return queryError('INVALID_FILTER', 'origin', "origin must be 'local' or 'remote'")
+    }
+    if (
+      query.collector !== undefined &&
+      (typeof query.collector !== 'string' || query.collector.length > MAX_NODE_ID_LENGTH)
+    ) {
+      return queryError('INVALID_FILTER', 'collector', 'collector must be a node id')
+    }
+    if (
+      query.minCollectors !== undefined &&
+      (!Number.isSafeInteger(query.minCollectors) || query.minCollectors < 1)
+    ) {
+      return queryError('INVALID_FILTER', 'minCollectors', 'minCollectors must be a positive integer')
+    }
+    return { ok: true, value: undefined }
+  }
+
+  private ipSelect(query: IpQuery, now: number) {
+    let q = queryBuilder.selectFrom('ips').select(IP_COLUMNS).where('expires_at', '>', now)
+    if (query.since !== undefined) q = q.where('last_seen', '>=', query.since)
+    if (query.family !== undefined) q = q.where('family', '=', query.family)
+    if (query.origin === 'local') q = q.where('local_count', '>', 0)
+    if (query.origin === 'remote') q = q.where('remote_count', '>', 0)
+    if (query.collector !== undefined) {
+      const collector = query.collector
+      q = q.where('ip', 'in', (eb) =>
+        eb
+          .selectFrom('ip_collectors')
+          .select('ip_collectors.ip')
+          .where('collector_node_id', '=', collector)
+          .where('ip_collectors.expires_at', '>', now),
+      )
+    }
+    if (query.minCollectors !== undefined) {
+      const k = query.minCollectors
+      q = q.where((eb) => eb.or([eb('local_count', '>', 0), eb('collectors', '>=', k)]))
+    }
+    return q.orderBy('last_seen', 'desc').orderBy('ip', 'desc')
+  }
+
+  listIps(query: IpQuery = {}): QueryResult<Page<IpSummary>> {
+    this.assertOpen()
+    const checked = this.checkList(query)
+    if (!checked.ok) return checked
+    const filters = this.checkIpQuery(query)
+    if (!filters.ok) return filters
+    let q = this.ipSelect(query, this.now())
+    if (query.cursor !== undefined) {
+      const cursor = decodeCursor(query.cursor, ['number', 'string'])
+      if (cursor === undefined) return queryError('INVALID_CURSOR', 'cursor', 'cursor is not valid')
+      q = q.where((eb) =>
+        eb(eb.refTuple('last_seen', 'ip'), '<', eb.tuple(cursor[0] as number, cursor[1] as string)),
+      )
+    }
+    const rows = this.run<IpSummary>(q.limit(checked.value + 1))
+    return { ok: true, value: this.page(rows, checked.value, (row) => [row.lastSeen, row.ip]) }
+  }
+
+  iterateIps(query: IpQuery = {}): QueryResult<Generator<IpSummary, void, undefined>> {
+    this.assertOpen()
+    if (query.since !== undefined && (typeof query.since !== 'number' || !Number.isFinite(query.since))) {
+      return queryError('INVALID_FILTER', 'since', 'since must be a time in ms')
+    }
+    const filters = this.checkIpQuery(query)
+    if (!filters.ok) return filters
+    const now = this.now()
+    const base = this.ipSelect(query, now)
+    // Compiled once: the first chunk without a position, the others after the last row.
+    const first = base.limit(ITERATE_CHUNK).compile()
+    const next = base
+      .where((eb) => eb(eb.refTuple('last_seen', 'ip'), '<', eb.tuple(0, '')))
+      .limit(ITERATE_CHUNK)
+      .compile()
+    const firstStatement = this.db.prepare(first.sql)
+    const nextStatement = this.db.prepare(next.sql)
+    const cursorIndex = next.parameters.length - 3
+    const self = this
+    function* generate(): Generator<IpSummary, void, undefined> {
+      let rows = firstStatement.all(...first.parameters) as IpSummary[]
+      for (;;) {
+        yield* rows
+        if (rows.length < ITERATE_CHUNK || self.closed) return
+        const last = rows[rows.length - 1]!
+        const parameters = [...next.parameters]
+        parameters[cursorIndex] = last.lastSeen
+        parameters[cursorIndex + 1] = last.ip
+        rows = nextStatement.all(...parameters) as IpSummary[]
+      }
+    }
+    return { ok: true, value: generate() }
+  }
+
+  getIp(ip: string, recentEvents: number = DEFAULT_RECENT_EVENTS): IpDetail | undefined {
+    this.assertOpen()
+    const summary = this.lookupIp(ip)
+    if (summary === undefined) return undefined
+    const now = this.now()
+    const limit = Math.max(0, Math.min(MAX_PAGE_LIMIT, Math.trunc(recentEvents) || 0))
+    const events = (this.selectIpEvents.all(summary.ip, now, limit) as EventRow[]).map(toStoredEvent)
+    const collectorIds = this.selectCollectorIds.all(summary.ip, now) as string[]
+    return { ...summary, recentEvents: events, collectorIds }
+  }
+
+  private findNumber(number: string): NumberSummary | undefined {
+    if (typeof number !== 'string' || number.length === 0) return undefined
+    const now = this.now()
+    let row = this.selectNumber.get(number) as NumberSummary | undefined
+    if (row === undefined) {
+      const normalized = this.normalizeNumber(number)
+      if (normalized !== number && normalized.length > 0) {
+        row = this.selectNumber.get(normalized) as NumberSummary | undefined
+      }
+    }
+    return row !== undefined && row.expiresAt > now ? row : undefined
+  }
+
+  listNumbers(query: NumberQuery = {}): QueryResult<Page<NumberSummary>> {
+    this.assertOpen()
+    const checked = this.checkList(query)
+    if (!checked.ok) return checked
+    if (query.origin !== undefined && query.origin !== 'local' && query.origin !== 'remote') {
+      return queryError('INVALID_FILTER', 'origin', "origin must be 'local' or 'remote'")
+    }
+    let q = queryBuilder.selectFrom('numbers').select(NUMBER_COLUMNS).where('expires_at', '>', this.now())
+    if (query.since !== undefined) q = q.where('last_seen', '>=', query.since)
+    if (query.origin === 'local') q = q.where('local_count', '>', 0)
+    if (query.origin === 'remote') q = q.where('remote_count', '>', 0)
+    if (query.cursor !== undefined) {
+      const cursor = decodeCursor(query.cursor, ['number', 'string'])
+      if (cursor === undefined) return queryError('INVALID_CURSOR', 'cursor', 'cursor is not valid')
+      q = q.where((eb) =>
+        eb(eb.refTuple('last_seen', 'number'), '<', eb.tuple(cursor[0] as number, cursor[1] as string)),
+      )
+    }
+    const rows = this.run<NumberSummary>(
+      q
+        .orderBy('last_seen', 'desc')
+        .orderBy('number', 'desc')
+        .limit(checked.value + 1),
+    )
+    return { ok: true, value: this.page(rows, checked.value, (row) => [row.lastSeen, row.number]) }
+  }
+
+  getNumber(number: string, recentEvents: number = DEFAULT_RECENT_EVENTS): NumberDetail | undefined {
+    this.assertOpen()
+    const summary = this.findNumber(number)
+    if (summary === undefined) return undefined
+    const limit = Math.max(0, Math.min(MAX_PAGE_LIMIT, Math.trunc(recentEvents) || 0))
+    const events = (this.selectNumberEvents.all(summary.number, this.now(), limit) as EventRow[]).map(
+      toStoredEvent,
+    )
+    return { ...summary, recentEvents: events }
+  }
+
+  private listValues(table: 'user_agents' | 'methods', query: ListQuery): QueryResult<Page<ValueSummary>> {
+    this.assertOpen()
+    const checked = this.checkList(query)
+    if (!checked.ok) return checked
+    let q: SelectQueryBuilder<StoreDatabase, 'user_agents' | 'methods', ValueSummary> = queryBuilder
+      .selectFrom(table as 'user_agents')
+      .select(['value', 'first_seen as firstSeen', 'last_seen as lastSeen', 'seen_count as seenCount'])
+      .where('expires_at', '>', this.now())
+    if (query.since !== undefined) q = q.where('last_seen', '>=', query.since)
+    if (query.cursor !== undefined) {
+      const cursor = decodeCursor(query.cursor, ['number', 'string'])
+      if (cursor === undefined) return queryError('INVALID_CURSOR', 'cursor', 'cursor is not valid')
+      q = q.where((eb) =>
+        eb(eb.refTuple('last_seen', 'value'), '<', eb.tuple(cursor[0] as number, cursor[1] as string)),
+      )
+    }
+    const rows = this.run<ValueSummary>(
+      q
+        .orderBy('last_seen', 'desc')
+        .orderBy('value', 'desc')
+        .limit(checked.value + 1),
+    )
+    return { ok: true, value: this.page(rows, checked.value, (row) => [row.lastSeen, row.value]) }
+  }
+
+  listUserAgents(query: ListQuery = {}): QueryResult<Page<ValueSummary>> {
+    return this.listValues('user_agents', query)
+  }
+
+  listMethods(query: ListQuery = {}): QueryResult<Page<ValueSummary>> {
+    return this.listValues('methods', query)
+  }
+
+  countsPerBucket(query: BucketQuery): QueryResult<Bucket[]> {
+    this.assertOpen()
+    const bucketMs = query?.bucketMs
+    if (!Number.isSafeInteger(bucketMs) || bucketMs < 1) {
+      return queryError('INVALID_FILTER', 'bucketMs', 'bucketMs must be a positive integer')
+    }
+    const now = this.now()
+    const until = query.until ?? now
+    let since = query.since ?? until - this.maxAgeMs
+    if (!Number.isFinite(until) || !Number.isFinite(since) || since > until) {
+      return queryError('INVALID_FILTER', 'since', 'since and until must be times in ms with since <= until')
+    }
+    if ((until - since) / bucketMs > MAX_BUCKETS) since = until - MAX_BUCKETS * bucketMs
+    if (query.family !== undefined && query.family !== 4 && query.family !== 6) {
+      return queryError('INVALID_FILTER', 'family', 'family must be 4 or 6')
+    }
+    if (query.origin !== undefined && query.origin !== 'local' && query.origin !== 'remote') {
+      return queryError('INVALID_FILTER', 'origin', "origin must be 'local' or 'remote'")
+    }
+    let q = queryBuilder
+      .selectFrom('events')
+      .select((eb) => [
+        eb(eb.ref('event_time'), '-', eb(eb.ref('event_time'), '%', bucketMs)).as('start'),
+        eb.fn.countAll<number>().as('count'),
+      ])
+      .where('event_time', '>=', since)
+      .where('event_time', '<', until)
+      .where('expires_at', '>', now)
+    if (query.family !== undefined) q = q.where('source_family', '=', query.family)
+    if (query.origin === 'local') q = q.where('origin', '=', 'local')
+    if (query.origin === 'remote') q = q.where('origin', '<>', 'local')
+    const rows = this.run<Bucket>(q.groupBy('start').orderBy('start'))
+    return { ok: true, value: rows }
+  }
+
+  eventsSince(query: EventsSinceQuery): QueryResult<Page<StoredEvent>> {
+    this.assertOpen()
+    if (typeof query?.since !== 'number' || !Number.isFinite(query.since)) {
+      return queryError('INVALID_FILTER', 'since', 'since must be a time in ms')
+    }
+    const checked = this.checkList({ limit: query.limit })
+    if (!checked.ok) return checked
+    if (
+      query.collector !== undefined &&
+      (typeof query.collector !== 'string' || query.collector.length > MAX_NODE_ID_LENGTH)
+    ) {
+      return queryError('INVALID_FILTER', 'collector', 'collector must be a node id')
+    }
+    let q = queryBuilder
+      .selectFrom('events')
+      .select([
+        'id',
+        'event_time as eventTime',
+        'event_uuid as eventUuid',
+        'source_ip as sourceIp',
+        'source_port as sourcePort',
+        'destination_ip as destinationIp',
+        'destination_port as destinationPort',
+        'transport',
+        'method',
+        'called_number_raw as calledNumberRaw',
+        'called_number as calledNumberNormalized',
+        'user_agent as userAgent',
+        'call_id as callId',
+        'raw_message as rawMessage',
+        'collection_mode as collectionMode',
+        'collector_node_id as collectorNodeId',
+        'origin',
+        'expires_at as expiresAt',
+      ])
+      .where('event_time', '>=', query.since)
+      .where('expires_at', '>', this.now())
+    if (query.collector !== undefined) q = q.where('collector_node_id', '=', query.collector)
+    if (query.cursor !== undefined) {
+      const cursor = decodeCursor(query.cursor, ['number', 'number'])
+      if (cursor === undefined) return queryError('INVALID_CURSOR', 'cursor', 'cursor is not valid')
+      q = q.where((eb) =>
+        eb(eb.refTuple('event_time', 'id'), '>', eb.tuple(cursor[0] as number, cursor[1] as number)),
+      )
+    }
+    const rows = this.run<EventRow>(
+      q
+        .orderBy('event_time')
+        .orderBy('id')
+        .limit(checked.value + 1),
+    )
+    const page = this.page(rows, checked.value, (row) => [row.eventTime, row.id])
+    return { ok: true, value: { items: page.items.map(toStoredEvent), nextCursor: page.nextCursor } }
+  }
+
+  private page<T>(rows: T[], limit: number, key: (row: T) => Array<string | number>): Page<T> {
+    if (rows.length <= limit) return { items: rows }
+    const items = rows.slice(0, limit)
+    return { items, nextCursor: encodeCursor(key(items[items.length - 1]!)) }
+  }
+
+  stats(): StoreStats {
+    return { queueDepth: this.queue.length, ...this.counters }
+  }
+}
