@@ -3,6 +3,11 @@
  *
  * @packageDocumentation
  */
+
+export type { ResponseInit } from './build-response.js'
+export { buildResponse, stableToTag } from './build-response.js'
+export type { CalledNumber } from './called-number.js'
+export { calledNumber } from './called-number.js'
 export type { Leniency, SipLimits } from './constants.js'
 export {
   DEFAULT_LIMITS,
@@ -19,6 +24,10 @@ export {
 } from './constants.js'
 export type { SipParseError } from './errors.js'
 export { InvalidLimitError, InvalidResponseInitError, ParseErrorCode, SipError } from './errors.js'
+export type { FramerEvent, FramerInit, FramerLimits, SipFramer } from './framer.js'
+export { createFramer } from './framer.js'
+export { parse } from './parse.js'
+export { parseUri } from './parse-uri.js'
 export type {
   CSeq,
   NameAddr,
@@ -33,6 +42,3 @@ export type {
   UriResult,
   Via,
 } from './types.js'
-// The framer lives in framer.ts (written separately); enable once it lands:
-// export { createFramer } from './framer.js'
-// export type { FramerEvent, FramerInit, SipFramer } from './framer.js'
