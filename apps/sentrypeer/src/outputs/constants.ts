@@ -84,3 +84,9 @@ export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000
 
 /** A `logger` process that has run this long is healthy again: the restart backoff starts over. */
 export const DEFAULT_SYSLOG_STABLE_MS = 5_000
+
+/**
+ * Lines wait this long after a `logger` start before they are handed to it: `logger` exits at once when
+ * the socket refuses the connection, and lines already in its pipe would be lost.
+ */
+export const DEFAULT_SYSLOG_READY_MS = 100

@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { statSync } from 'node:fs'
 import type { Logger } from 'pino'
 import {
   DEFAULT_CLOSE_TIMEOUT_MS,
   DEFAULT_LOGGER_COMMAND,
   DEFAULT_SYSLOG_MAX_BUFFER_BYTES,
   DEFAULT_SYSLOG_PRIORITY,
+  DEFAULT_SYSLOG_READY_MS,
   DEFAULT_SYSLOG_RESTART_MAX_MS,
   DEFAULT_SYSLOG_RESTART_MIN_MS,
   DEFAULT_SYSLOG_SOCKET,
@@ -31,6 +33,7 @@ export interface SyslogSinkInit extends SyslogLineLimits {
   restartMinMs?: number
   restartMaxMs?: number
   stableMs?: number
+  readyMs?: number
   /** Diagnostics (logger exits and its error output). */
   logger?: Logger
 }
@@ -88,12 +91,17 @@ export function createSyslogSink(init: SyslogSinkInit = {}): SyslogSink {
   const restartMin = init.restartMinMs ?? DEFAULT_SYSLOG_RESTART_MIN_MS
   const restartMax = init.restartMaxMs ?? DEFAULT_SYSLOG_RESTART_MAX_MS
   const stableMs = init.stableMs ?? DEFAULT_SYSLOG_STABLE_MS
+  const readyMs = init.readyMs ?? DEFAULT_SYSLOG_READY_MS
+  const target = init.target ?? { socket: DEFAULT_SYSLOG_SOCKET }
+  const socketPath = 'socket' in target ? target.socket : undefined
   const stats = { accepted: 0, delivered: 0, dropped: 0, loggerFailures: 0 }
   let child: ChildProcess | undefined
   let pending: string[] = []
   let pendingBytes = 0
   let consecutiveFailures = 0
   let restartTimer: NodeJS.Timeout | undefined
+  let readyTimer: NodeJS.Timeout | undefined
+  let ready = false
   let closed = false
   let closing: Promise<void> | undefined
 
@@ -101,6 +109,17 @@ export function createSyslogSink(init: SyslogSinkInit = {}): SyslogSink {
     restartTimer = undefined
     if (closed) return
     const startedAt = Date.now()
+    if (socketPath !== undefined) {
+      // logger exits at once on a missing socket; do not hand it lines it would lose.
+      let isSocket = false
+      try {
+        isSocket = statSync(socketPath).isSocket()
+      } catch {}
+      if (!isSocket) {
+        onDown(undefined, new Error(`syslog socket ${socketPath} is missing`), startedAt)
+        return
+      }
+    }
     let proc: ChildProcess
     try {
       proc = spawn(command, args, { stdio: ['pipe', 'ignore', 'pipe'] })
@@ -109,6 +128,7 @@ export function createSyslogSink(init: SyslogSinkInit = {}): SyslogSink {
       return
     }
     child = proc
+    ready = false
     let failed = false
     const fail = (err: unknown, code?: number | null, signal?: NodeJS.Signals | null) => {
       if (failed) return
@@ -125,10 +145,18 @@ export function createSyslogSink(init: SyslogSinkInit = {}): SyslogSink {
     proc.stderr?.on('data', (text: string) => {
       init.logger?.warn({ command, stderr: text.trim() }, 'syslog logger reported an error')
     })
-    const queued = pending
-    pending = []
-    pendingBytes = 0
-    for (const line of queued) send(line)
+    // logger also exits at once when nobody listens on the socket: keep lines pending until it has
+    // survived its first moments.
+    readyTimer = setTimeout(() => {
+      readyTimer = undefined
+      if (child !== proc) return
+      ready = true
+      const queued = pending
+      pending = []
+      pendingBytes = 0
+      for (const line of queued) send(line)
+    }, readyMs)
+    readyTimer.unref()
   }
 
   const onDown = (
@@ -136,6 +164,9 @@ export function createSyslogSink(init: SyslogSinkInit = {}): SyslogSink {
     err: unknown,
     startedAt: number,
   ): void => {
+    if (readyTimer) clearTimeout(readyTimer)
+    readyTimer = undefined
+    ready = false
     if (closed) return
     stats.loggerFailures += 1
     if (Date.now() - startedAt >= stableMs) consecutiveFailures = 0
@@ -152,7 +183,7 @@ export function createSyslogSink(init: SyslogSinkInit = {}): SyslogSink {
   const send = (line: string): void => {
     const bytes = Buffer.byteLength(line) + 1
     const stdin = child?.stdin
-    if (stdin && !stdin.destroyed && stdin.writable) {
+    if (ready && stdin && !stdin.destroyed && stdin.writable) {
       if (stdin.writableLength + bytes > maxBuffer) {
         stats.dropped += 1
         return
@@ -187,6 +218,17 @@ export function createSyslogSink(init: SyslogSinkInit = {}): SyslogSink {
       if (closing) return closing
       closed = true
       if (restartTimer) clearTimeout(restartTimer)
+      if (readyTimer) clearTimeout(readyTimer)
+      readyTimer = undefined
+      // A logger still in its first moments gets the pending lines now: it has a chance to send them.
+      const stdin = child?.stdin
+      if (!ready && stdin && !stdin.destroyed && stdin.writable) {
+        for (const line of pending) {
+          stdin.write(`${line}\n`)
+          stats.delivered += 1
+        }
+        pending = []
+      }
       stats.dropped += pending.length
       pending = []
       pendingBytes = 0
