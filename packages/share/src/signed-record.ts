@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto'
+import { publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
+import type { PrivateKey } from '@libp2p/interface'
+import { peerIdFromPublicKey } from '@libp2p/peer-id'
+import { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_FUTURE_SKEW_MS, DEFAULT_MAX_RECORD_BYTES } from './constants.ts'
+import { InvalidRecordError, type RecordError, type RecordErrorCode } from './errors.ts'
+import type { RecordCodec, SignedRecord, ValidationResult } from './index.ts'
+import { readVarint, varintLength, writeVarint } from './varint.ts'
+
+/** Envelope format version (first byte of every envelope). */
+export const ENVELOPE_VERSION = 1
+
+/** What `signRecord` and `openRecord` need to know about the application's records. */
+export interface RecordRules<R> {
+  namespace: string
+  codec: RecordCodec<R>
+  key(record: R): string
+  collectedAt(record: R): number
+  validate(record: R): ValidationResult
+  maxRecordBytes?: number
+  maxAgeMs?: number
+  maxFutureSkewMs?: number
+}
+
+/** Result of `openRecord`: the verified record, or why it was refused. */
+export type OpenResult<R> = { ok: true; signed: SignedRecord<R> } | { ok: false; error: RecordError }
+
+const encoder = new TextEncoder()
+
+/** The bytes a collector signs: a domain separator bound to the namespace, then the unsigned envelope. */
+function signingInput(namespace: string, unsigned: Uint8Array): Uint8Array {
+  const domain = encoder.encode(`/${namespace}/share/record/1.0.0`)
+  const out = new Uint8Array(domain.length + 1 + unsigned.length)
+  out.set(domain, 0)
+  out[domain.length] = 0
+  out.set(unsigned, domain.length + 1)
+  return out
+}
+
+function recordId(input: Uint8Array): string {
+  return createHash('sha256').update(input).digest('hex').slice(0, 32)
+}
+
+function fail<R>(code: RecordErrorCode, offset: number, message: string): OpenResult<R> {
+  return { ok: false, error: { code, offset, message } }
+}
+
+/**
+ * Signs `record` as collected by the owner of `privateKey` and returns the envelope and its metadata.
+ * Throws `InvalidRecordError` when the application's validator rejects the record or it is too large:
+ * the caller owns the record, so that is a programming error, not hostile input.
+ *
+ * @example
+ * ```ts
+ * const signed = await signRecord(record, privateKey, rules)
+ * socket.send(signed.bytes)
+ * ```
+ */
+export async function signRecord<R>(
+  record: R,
+  privateKey: PrivateKey,
+  rules: RecordRules<R>,
+): Promise<SignedRecord<R>> {
+  const check = rules.validate(record)
+  if (!check.ok)
+    throw new InvalidRecordError(check.reason, `record rejected by the validator: ${check.reason}`)
+  const payload = rules.codec.encode(record)
+  const key = publicKeyToProtobuf(privateKey.publicKey)
+  const unsignedLength =
+    1 + varintLength(key.length) + key.length + varintLength(payload.length) + payload.length
+  const unsigned = new Uint8Array(unsignedLength)
+  let o = 0
+  unsigned[o++] = ENVELOPE_VERSION
+  o = writeVarint(key.length, unsigned, o)
+  unsigned.set(key, o)
+  o += key.length
+  o = writeVarint(payload.length, unsigned, o)
+  unsigned.set(payload, o)
+  const input = signingInput(rules.namespace, unsigned)
+  const signature = await privateKey.sign(input)
+  const bytes = new Uint8Array(unsignedLength + varintLength(signature.length) + signature.length)
+  bytes.set(unsigned, 0)
+  o = writeVarint(signature.length, bytes, unsignedLength)
+  bytes.set(signature, o)
+  const max = rules.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES
+  if (bytes.length > max) {
+    throw new InvalidRecordError('TOO_LARGE', `signed record is ${bytes.length} bytes, the limit is ${max}`)
+  }
+  return {
+    id: recordId(input),
+    record,
+    key: rules.key(record),
+    collectedAt: rules.collectedAt(record),
+    collector: peerIdFromPublicKey(privateKey.publicKey).toString(),
+    bytes,
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/**
+ * Parses and verifies an envelope received from anyone: size, format, the collector's Ed25519 signature,
+ * the payload's canonical encoding, the collection time window and the application's validator.
+ * Never throws; the result says why a record was refused.
+ *
+ * @example
+ * ```ts
+ * const result = await openRecord(bytes, rules)
+ * if (result.ok) store(result.signed)
+ * else console.log(result.error.code)
+ * ```
+ */
+export async function openRecord<R>(
+  bytes: Uint8Array,
+  rules: RecordRules<R>,
+  now = Date.now(),
+): Promise<OpenResult<R>> {
+  const max = rules.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES
+  if (bytes.length > max)
+    return fail('TOO_LARGE', max, `record is ${bytes.length} bytes, the limit is ${max}`)
+  if (bytes.length === 0) return fail('TRUNCATED', 0, 'empty record')
+  if (bytes[0] !== ENVELOPE_VERSION) return fail('BAD_VERSION', 0, `unknown envelope version ${bytes[0]}`)
+  const keyLen = readVarint(bytes, 1)
+  if (keyLen === undefined || keyLen.next + keyLen.value > bytes.length) {
+    return fail('TRUNCATED', 1, 'collector key length runs past the end')
+  }
+  const keyBytes = bytes.subarray(keyLen.next, keyLen.next + keyLen.value)
+  let publicKey: ReturnType<typeof publicKeyFromProtobuf>
+  try {
+    publicKey = publicKeyFromProtobuf(keyBytes)
+  } catch {
+    return fail('BAD_KEY', keyLen.next, 'collector key is not a libp2p public key')
+  }
+  if (publicKey.type !== 'Ed25519')
+    return fail('BAD_KEY', keyLen.next, `collector key type ${publicKey.type}`)
+  if (!sameBytes(publicKeyToProtobuf(publicKey), keyBytes)) {
+    return fail('BAD_KEY', keyLen.next, 'collector key is not canonically encoded')
+  }
+  const payloadAt = keyLen.next + keyLen.value
+  const payloadLen = readVarint(bytes, payloadAt)
+  if (payloadLen === undefined || payloadLen.next + payloadLen.value > bytes.length) {
+    return fail('TRUNCATED', payloadAt, 'payload length runs past the end')
+  }
+  const payload = bytes.subarray(payloadLen.next, payloadLen.next + payloadLen.value)
+  const sigAt = payloadLen.next + payloadLen.value
+  const sigLen = readVarint(bytes, sigAt)
+  if (sigLen === undefined || sigLen.next + sigLen.value !== bytes.length) {
+    return fail('TRUNCATED', sigAt, 'signature length does not end the record')
+  }
+  const signature = bytes.subarray(sigLen.next)
+  const input = signingInput(rules.namespace, bytes.subarray(0, sigAt))
+  let verified = false
+  try {
+    verified = await publicKey.verify(input, signature)
+  } catch {
+    verified = false
+  }
+  if (!verified) return fail('BAD_SIGNATURE', sigLen.next, 'signature does not verify')
+  let record: R
+  try {
+    record = rules.codec.decode(payload)
+  } catch (err) {
+    return fail('UNDECODABLE', payloadLen.next, `payload does not decode: ${(err as Error).message}`)
+  }
+  let canonical: Uint8Array
+  try {
+    canonical = rules.codec.encode(record)
+  } catch (err) {
+    return fail('UNDECODABLE', payloadLen.next, `payload does not re-encode: ${(err as Error).message}`)
+  }
+  if (!sameBytes(canonical, payload))
+    return fail('NON_CANONICAL', payloadLen.next, 'payload is not canonical')
+  let check: ValidationResult
+  let key: string
+  let collectedAt: number
+  try {
+    check = rules.validate(record)
+    key = rules.key(record)
+    collectedAt = rules.collectedAt(record)
+  } catch (err) {
+    return fail('INVALID', payloadLen.next, `validator threw: ${(err as Error).message}`)
+  }
+  if (!check.ok) return fail('INVALID', payloadLen.next, check.reason)
+  if (!Number.isFinite(collectedAt))
+    return fail('INVALID', payloadLen.next, 'collection time is not a number')
+  const skew = rules.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS
+  if (collectedAt > now + skew) return fail('FUTURE', payloadLen.next, 'collection time is in the future')
+  const maxAge = rules.maxAgeMs ?? DEFAULT_MAX_AGE_MS
+  if (collectedAt < now - maxAge)
+    return fail('EXPIRED', payloadLen.next, 'record is older than the maximum age')
+  return {
+    ok: true,
+    signed: {
+      id: recordId(input),
+      record,
+      key,
+      collectedAt,
+      collector: peerIdFromPublicKey(publicKey).toString(),
+      bytes,
+    },
+  }
+}
