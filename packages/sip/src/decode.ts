@@ -1,6 +1,6 @@
 /** @internal Decoding byte ranges to strings. */
 
-const utf8 = new TextDecoder('utf-8')
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true })
 
 /** Decode bytes[start, end) as UTF-8 (invalid sequences become U+FFFD), with an ASCII fast path. */
 export function decode(bytes: Uint8Array, start: number, end: number): string {

@@ -1,6 +1,6 @@
 /** @internal %-unescaping (RFC 3261 §25.1 `escaped`, RFC 3986 §2.1), done exactly once. */
 
-const utf8 = new TextDecoder('utf-8')
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true })
 
 function hex(c: number): number {
   if (c >= 48 && c <= 57) return c - 48
