@@ -90,6 +90,15 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return value
 }
 
+/** SQLite refused this row (constraint, trigger, type or size), as opposed to the whole transaction. */
+function isRowError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return (
+    typeof code === 'string' &&
+    (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_TOOBIG' || code === 'SQLITE_MISMATCH')
+  )
+}
+
 function queryError<T>(code: QueryErrorCode, field: string, message: string): QueryResult<T> {
   return { ok: false, error: { code, field, offset: 0, message } }
 }
@@ -239,7 +248,9 @@ class SqliteStore implements Store {
   private readonly selectCollectorIds: Database.Statement
   private readonly selectIpEvents: Database.Statement
   private readonly selectNumberEvents: Database.Statement
-  private readonly writeBatchTx: (events: ValidEvent[], isolate: boolean) => ValidEvent[]
+  private readonly writeBatchTx: Database.Transaction<
+    (events: ValidEvent[], isolate: boolean) => ValidEvent[]
+  >
   private readonly writeOne: (event: ValidEvent) => boolean
 
   constructor(init: StoreInit) {
@@ -508,12 +519,12 @@ class SqliteStore implements Store {
     const started = performance.now()
     let failed: ValidEvent[]
     try {
-      failed = this.writeBatchTx(batch, false)
+      failed = this.writeBatchTx.immediate(batch, false)
     } catch (error) {
       this.counters.flushErrors++
       this.report(error)
       try {
-        failed = this.writeBatchTx(batch, true)
+        failed = this.writeBatchTx.immediate(batch, true)
       } catch (retryError) {
         this.counters.flushErrors++
         this.report(retryError)
@@ -550,7 +561,8 @@ class SqliteStore implements Store {
       try {
         isNew = write(event)
       } catch (error) {
-        if (write === this.writeOne) throw error
+        // Only a row-level refusal is isolated; a lock, I/O or full-disk error fails the transaction.
+        if (write === this.writeOne || !isRowError(error)) throw error
         failed.push(event)
         this.report(error)
         continue

@@ -1,0 +1,150 @@
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  MIGRATIONS,
+  MigrationError,
+  openStore,
+  runMigrations,
+  SCHEMA_VERSION,
+  SchemaTooNewError,
+} from '../src/index.js'
+import { tempDir } from './helpers.js'
+
+let dir: string
+let cleanup: () => void
+beforeEach(() => {
+  ;({ dir, cleanup } = tempDir())
+})
+afterEach(() => cleanup())
+
+function columns(db: Database.Database, table: string): string[] {
+  return db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]
+}
+
+describe('migrations', () => {
+  it('openStore creates the versioned schema in WAL mode', async () => {
+    const file = path.join(dir, 'store.db')
+    await openStore({ path: file }).close()
+    const db = new Database(file, { readonly: true })
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    expect(db.prepare('SELECT version, name FROM store_migrations ORDER BY version').all()).toEqual(
+      MIGRATIONS.map(({ version, name }) => ({ version, name })),
+    )
+    const tables = db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all()
+    expect(tables).toEqual([
+      'events',
+      'ip_collectors',
+      'ips',
+      'methods',
+      'numbers',
+      'store_migrations',
+      'user_agents',
+    ])
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' ORDER BY name")
+      .pluck()
+      .all()
+    expect(indexes).toEqual([
+      'events_collector_time',
+      'events_expires',
+      'events_number_time',
+      'events_source_ip_time',
+      'events_time',
+      'events_uuid',
+    ])
+    expect(
+      db
+        .prepare("SELECT \"unique\" FROM pragma_index_list('events') WHERE name = 'events_uuid'")
+        .pluck()
+        .get(),
+    ).toBe(1)
+    // Every column of SentryPeer's honey table has a home in events (a superset).
+    const honeyToEvents: Record<string, string> = {
+      event_timestamp: 'event_time',
+      event_uuid: 'event_uuid',
+      collected_method: 'collection_mode',
+      created_by_node_id: 'collector_node_id',
+      source_ip: 'source_ip',
+      destination_ip: 'destination_ip',
+      called_number: 'called_number_raw',
+      transport_type: 'transport',
+      method: 'method',
+      user_agent: 'user_agent',
+      sip_message: 'raw_message',
+    }
+    const eventColumns = columns(db, 'events')
+    for (const column of Object.values(honeyToEvents)) expect(eventColumns).toContain(column)
+    for (const column of [
+      'source_port',
+      'destination_port',
+      'called_number',
+      'call_id',
+      'origin',
+      'expires_at',
+    ]) {
+      expect(eventColumns).toContain(column)
+    }
+    db.close()
+  })
+
+  it('is idempotent: reopening applies nothing and keeps the data', async () => {
+    const file = path.join(dir, 'store.db')
+    await openStore({ path: file }).close()
+    const db = new Database(file)
+    const appliedAt = db.prepare('SELECT applied_at FROM store_migrations').pluck().all()
+    expect(runMigrations(db)).toEqual([])
+    expect(runMigrations(db)).toEqual([])
+    expect(db.prepare('SELECT applied_at FROM store_migrations').pluck().all()).toEqual(appliedAt)
+    db.close()
+    await openStore({ path: file }).close()
+  })
+
+  it('applies only the missing versions, in order, forward only', () => {
+    const db = new Database(path.join(dir, 'store.db'))
+    expect(runMigrations(db, MIGRATIONS.slice(0, 1))).toEqual([1])
+    const next = [
+      ...MIGRATIONS,
+      { version: SCHEMA_VERSION + 1, name: 'add column', sql: 'ALTER TABLE ips ADD COLUMN note TEXT' },
+    ]
+    expect(runMigrations(db, next)).toEqual([...range(2, SCHEMA_VERSION + 1)])
+    expect(columns(db, 'ips')).toContain('note')
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1)
+    expect(runMigrations(db, next)).toEqual([])
+    // The code now knows fewer versions than the file: refuse rather than guess.
+    expect(() => runMigrations(db)).toThrow(SchemaTooNewError)
+    db.close()
+  })
+
+  it('rolls a failing migration back and leaves the previous version', () => {
+    const db = new Database(path.join(dir, 'store.db'))
+    runMigrations(db)
+    const broken = [
+      ...MIGRATIONS,
+      {
+        version: SCHEMA_VERSION + 1,
+        name: 'broken',
+        sql: 'CREATE TABLE half_done (x INTEGER); SELECT * FROM no_such_table;',
+      },
+    ]
+    let error: unknown
+    try {
+      runMigrations(db, broken)
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(MigrationError)
+    expect((error as MigrationError).code).toBe('MIGRATION_FAILED')
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'").pluck().get()).toBe(0)
+    db.close()
+  })
+})
+
+function* range(from: number, to: number): Generator<number> {
+  for (let i = from; i <= to; i++) yield i
+}
