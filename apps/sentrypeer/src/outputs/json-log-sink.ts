@@ -36,8 +36,8 @@ type SonicBoomLike = DestinationStream & {
 }
 
 /**
- * JSON log sink: one JSON line per event with SentryPeer's field names (pino writes the line through an
- * asynchronous SonicBoom destination, so `write` never waits on the disk).
+ * JSON log sink: one JSON line per event with SentryPeer's field names, written through pino's
+ * asynchronous SonicBoom destination, so `write` never waits on the disk.
  *
  * Throws {@link JsonLogOpenError} when the file cannot be opened for appending.
  *
@@ -73,8 +73,6 @@ export function createJsonLogSink(init: JsonLogSinkInit): JsonLogSink {
       init.logger?.error({ err, file: init.file, errors: stats.errors }, 'JSON log write failed')
     }
   })
-  // No level, time, pid or hostname: the line is exactly the event's fields.
-  const log = pino({ base: null, timestamp: false, formatters: { level: () => ({}) } }, dest)
   let closed = false
   let closing: Promise<void> | undefined
 
@@ -87,7 +85,8 @@ export function createJsonLogSink(init: JsonLogSinkInit): JsonLogSink {
       }
       const before = drops
       try {
-        log.info(toSentryPeerJson(event, init.appVersion))
+        // No level, time, pid or hostname: the line is exactly the event's fields, as SentryPeer (C).
+        dest.write(`${JSON.stringify(toSentryPeerJson(event, init.appVersion))}\n`)
       } catch (err) {
         stats.errors += 1
         init.logger?.error({ err }, 'JSON log write threw')
