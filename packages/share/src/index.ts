@@ -159,6 +159,8 @@ export interface PeerStanding {
   requestsRefused: number
   /** The peer's current gossipsub score as this node computes it. */
   gossipScore?: number
+  /** Whether the peer is in this node's gossip mesh for the records topic (it receives full messages). */
+  inMesh?: boolean
 }
 
 /** Result of a catch-up exchange with one peer. */

@@ -52,8 +52,10 @@ type Services = {
   pubsub: GossipSub
 }
 
+/** Parts of the gossipsub implementation not in its exported interface. */
 interface ScoredGossip {
   getScore(peerId: string): number
+  getMeshPeers(topic: string): string[]
 }
 
 class DefaultShareNode<R> implements ShareNode<R> {
@@ -440,18 +442,21 @@ class DefaultShareNode<R> implements ShareNode<R> {
     })
   }
 
-  private gossipScore(peer: string): number | undefined {
-    const pubsub = this.node?.services.pubsub as unknown as ScoredGossip | undefined
-    return pubsub?.getScore(peer)
+  private withGossip(s: PeerStanding): PeerStanding {
+    const pubsub = this.node?.services.pubsub
+    if (pubsub === undefined) return s
+    s.gossipScore = (pubsub as unknown as ScoredGossip).getScore(s.peerId)
+    s.inMesh = (pubsub as unknown as ScoredGossip).getMeshPeers(this.ids.recordsTopic).includes(s.peerId)
+    return s
   }
 
   standing(): PeerStanding[] {
     const now = Date.now()
-    return this.book.known().map((p) => this.book.of(p, now, this.gossipScore(p)))
+    return this.book.known().map((p) => this.withGossip(this.book.of(p, now)))
   }
 
   standingOf(peerId: string): PeerStanding {
-    return this.book.of(peerId, Date.now(), this.gossipScore(peerId))
+    return this.withGossip(this.book.of(peerId, Date.now()))
   }
 
   async connect(addr: string): Promise<void> {

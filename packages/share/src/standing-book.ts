@@ -99,7 +99,7 @@ export class StandingBook {
     return s !== undefined && now < s.firstSeen + this.rules.gracePeriodMs
   }
 
-  of(peer: string, now = Date.now(), gossipScore?: number): PeerStanding {
+  of(peer: string, now = Date.now()): PeerStanding {
     const s = this.peers.get(peer)
     const own = this.own(peer, now)
     const hours = (this.rules.windowMs / 3_600_000).toFixed(2).replace(/\.?0+$/, '')
@@ -134,7 +134,6 @@ export class StandingBook {
       rateLimited: s?.rateLimited ?? 0,
       requestsServed: s?.requestsServed ?? 0,
       requestsRefused: s?.requestsRefused ?? 0,
-      gossipScore,
     }
   }
 
