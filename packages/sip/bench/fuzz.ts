@@ -1,0 +1,143 @@
+/**
+ * Long fuzz run: mutated real messages (bit flips, truncations, NULs, huge headers, splices, ...) through
+ * `parse` (datagram) and through the stream framer (random splits) followed by `parse(..., 'stream')`.
+ * Counts inputs, throws and limit violations, and the slowest single input. Deterministic: the input
+ * number is the PRNG seed, so `FUZZ_REPLAY=<n>` prints input n.
+ *
+ * Run: `npx -y pnpm@12.21.0 --filter @sentrypeer/sip bench` (or `bench:fuzz` after a build).
+ * Options: FUZZ_INPUTS (default 1000000), FUZZ_SEED (default 1), SIP_DIST (module to test, default dist/).
+ */
+import type { SipLimits } from '../src/constants.js'
+import type { ParseOptions, ParseResult } from '../src/types.js'
+import { loadSeeds, mutate, prng, randomSplit } from '../test/fuzz-corpus.js'
+
+type ParseFn = (bytes: Uint8Array, options?: ParseOptions) => ParseResult
+interface FramerLike {
+  push(chunk: Uint8Array): Array<{ type: string; bytes?: Uint8Array }>
+  readonly buffered: number
+}
+
+const INPUTS = Number(process.env.FUZZ_INPUTS ?? 1_000_000)
+const BASE_SEED = Number(process.env.FUZZ_SEED ?? 1)
+const REPLAY = process.env.FUZZ_REPLAY
+
+// SIP_DIST: another build of the package to fuzz (a module path or URL); default the package's dist/.
+const mod = (await import(process.env.SIP_DIST ?? ('../dist/index.js' as string))) as {
+  parse?: ParseFn
+  createFramer?: () => FramerLike
+  DEFAULT_LIMITS: SipLimits
+}
+const parse = mod.parse
+const createFramer = mod.createFramer
+if (!createFramer) throw new Error('build first: dist/ has no createFramer')
+if (!parse) console.log('note: parse() not in dist/ yet: framer only\n')
+
+const seeds = loadSeeds()
+const inputFor = (n: number): Uint8Array => {
+  const rand = prng(BASE_SEED * 1_000_003 + n)
+  return mutate(seeds[Math.floor(rand() * seeds.length)]!.bytes, rand, seeds)
+}
+
+if (REPLAY !== undefined) {
+  const bytes = inputFor(Number(REPLAY))
+  console.log(JSON.stringify(Buffer.from(bytes).toString('latin1')))
+  process.exit(0)
+}
+
+const limits = mod.DEFAULT_LIMITS
+let throwsParse = 0
+let throwsFramer = 0
+let violations = 0
+let ok = 0
+let totalBytes = 0
+let maxMs = 0
+let maxInput = -1
+let maxBytes = 0
+let framed = 0
+const codes = new Map<string, number>()
+const firstProblems: string[] = []
+const problem = (text: string) => {
+  if (firstProblems.length < 10) firstProblems.push(text)
+}
+
+function checkResult(r: ParseResult, input: Uint8Array, n: number): void {
+  if (r.ok) {
+    ok++
+    const m = r.message
+    if (
+      m.raw.length > limits.maxMessageBytes ||
+      m.body.length > limits.maxBodyBytes ||
+      m.raw.length > input.length
+    ) {
+      violations++
+      problem(`input ${n}: message over a limit`)
+    }
+  } else {
+    codes.set(r.error.code, (codes.get(r.error.code) ?? 0) + 1)
+    if (!(r.error.offset >= 0 && r.error.offset <= input.length) || typeof r.error.message !== 'string') {
+      violations++
+      problem(`input ${n}: bad error ${JSON.stringify(r.error)}`)
+    }
+  }
+}
+
+const started = performance.now()
+for (let n = 0; n < INPUTS; n++) {
+  const input = inputFor(n)
+  totalBytes += input.length
+  const t0 = performance.now()
+  if (parse) {
+    try {
+      checkResult(parse(input), input, n)
+    } catch (error) {
+      throwsParse++
+      problem(`input ${n}: parse threw ${String(error)}`)
+    }
+  }
+  try {
+    const framer = createFramer()
+    for (const chunk of randomSplit(input, prng(n), 8)) {
+      for (const event of framer.push(chunk)) {
+        if (event.type === 'message' && event.bytes) {
+          framed++
+          if (event.bytes.length > limits.maxMessageBytes) violations++
+          if (parse) {
+            try {
+              checkResult(parse(event.bytes, { transport: 'stream' }), event.bytes, n)
+            } catch (error) {
+              throwsParse++
+              problem(`input ${n}: parse (stream) threw ${String(error)}`)
+            }
+          }
+        }
+      }
+      if (framer.buffered > limits.maxMessageBytes) violations++
+    }
+  } catch (error) {
+    throwsFramer++
+    problem(`input ${n}: framer threw ${String(error)}`)
+  }
+  const ms = performance.now() - t0
+  if (ms > maxMs) {
+    maxMs = ms
+    maxInput = n
+    maxBytes = input.length
+  }
+}
+const seconds = (performance.now() - started) / 1000
+
+console.log(`Node ${process.version}; ${INPUTS.toLocaleString('en-US')} inputs from ${seeds.length} seeds`)
+console.log(
+  `| inputs | parse throws | framer throws | limit/shape violations | parsed ok | framed messages | slowest input | wall time |`,
+)
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+console.log(
+  `| ${INPUTS.toLocaleString('en-US')} | ${parse ? throwsParse : 'n/a'} | ${throwsFramer} | ${violations} | ${parse ? ok.toLocaleString('en-US') : 'n/a'} | ${framed.toLocaleString('en-US')} | ${maxMs.toFixed(2)} ms (input ${maxInput}, ${maxBytes} bytes) | ${seconds.toFixed(0)} s |`,
+)
+console.log(`mean input ${Math.round(totalBytes / INPUTS)} bytes`)
+if (parse) {
+  const top = [...codes].sort((a, b) => b[1] - a[1]).map(([c, k]) => `${c} ${k.toLocaleString('en-US')}`)
+  console.log(`error codes: ${top.join(', ')}`)
+}
+for (const p of firstProblems) console.log(`PROBLEM ${p}`)
+if (throwsParse + throwsFramer + violations > 0) process.exitCode = 1
