@@ -71,7 +71,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     arg: 'path',
     env: ['SENTRYPEER_JSON_LOG_FILE'],
     kind: 'string',
-    description: 'JSON log file (default ./sentrypeer_json.log)',
+    description: 'JSON log file (implies -j; default ./sentrypeer_json.log)',
   },
   {
     key: 'api',

@@ -151,7 +151,7 @@ export function withDefaults(input: z.output<typeof configInputSchema>): SentryP
   return {
     ...rest,
     dbFile: input.dbFile ?? DEFAULT_DB_FILE,
-    jsonLog: input.jsonLog ?? false,
+    jsonLog: input.jsonLog ?? input.jsonLogFile !== undefined,
     jsonLogFile: input.jsonLogFile ?? DEFAULT_JSON_LOG_FILE,
     api: input.api ?? false,
     apiListen: input.apiListen ?? (defaultListen([DEFAULT_API_LISTEN])[0] as ListenAddress),

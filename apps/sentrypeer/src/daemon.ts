@@ -1,0 +1,188 @@
+import { dirname, resolve } from 'node:path'
+import { openStore, type Store } from '@sentrypeer/store'
+import { type Logger, pino } from 'pino'
+import type { ListenAddress } from './config/listen-address.js'
+import { resolveNodeId } from './config/node-id.js'
+import type { SentryPeerConfig } from './config/schema.js'
+import { createOutputs, type Outputs } from './outputs/index.js'
+import { createSipCounters, type SipCounters } from './sip/sip-counters.js'
+import { createSipHandler } from './sip/sip-handler.js'
+import { type StreamListener, startStreamListener } from './sip/stream-listener.js'
+import { TransactionCache } from './sip/transaction-cache.js'
+import { createUas } from './sip/uas.js'
+import { startUdpListener, type UdpListener } from './sip/udp-listener.js'
+import { loadOrCreateTlsPair } from './tls/index.js'
+import { APP_VERSION } from './version.js'
+
+/** Parts the daemon would otherwise create itself (tests and embedders pass their own). */
+export interface DaemonComponents {
+  logger?: Logger
+}
+
+/** A running daemon. */
+export interface DaemonHandle {
+  readonly config: SentryPeerConfig
+  readonly nodeId: string
+  readonly store: Store
+  readonly outputs: Outputs
+  /** Plain counters of the SIP side (the API's metrics read them). */
+  readonly counters: SipCounters
+  /** Bound addresses, with the real ports when 0 was asked. */
+  readonly listening: { udp: ListenAddress[]; tcp: ListenAddress[]; tls: ListenAddress[] }
+  readonly logger: Logger
+  /** Stops the listeners, drains the outputs, flushes and closes the store. Idempotent. */
+  close(): Promise<void>
+}
+
+/**
+ * Starts the honeypot: opens the store, the event outputs and the SIP listeners (UDP and TCP on every
+ * `sipListen` address, TLS on every `tlsListen` address) unless `sipDisable`.
+ *
+ * @example
+ * const daemon = await startDaemon(loadConfig({ cli: { sipResponsive: true }, env: process.env }))
+ * process.once('SIGTERM', () => void daemon.close())
+ */
+export async function startDaemon(
+  config: SentryPeerConfig,
+  components: DaemonComponents = {},
+): Promise<DaemonHandle> {
+  const logger =
+    components.logger ??
+    pino({ name: 'sentrypeer', level: config.debug ? 'debug' : 'info' }, pino.destination(2))
+  const nodeId = resolveNodeId(config.dbFile, config.nodeId)
+  const counters = createSipCounters()
+  const cleanups: Array<() => Promise<void>> = []
+  const closeAll = async (): Promise<void> => {
+    for (const fn of cleanups.splice(0).reverse()) {
+      try {
+        await fn()
+      } catch (err) {
+        logger.error({ err }, 'error while stopping')
+      }
+    }
+  }
+
+  try {
+    const store = openStore({
+      path: config.dbFile,
+      maxAgeMs: config.maxAgeMs,
+      onError: (err) => logger.error({ err }, 'store error'),
+    })
+    cleanups.push(() => store.close())
+
+    const outputs = createOutputs({
+      jsonLog: config.jsonLog,
+      ...(config.jsonLog ? { jsonLogFile: config.jsonLogFile } : {}),
+      syslog: config.syslog,
+      verbose: config.verbose,
+      ...(config.webhook && config.webhookUrl !== undefined
+        ? {
+            webhook: {
+              url: config.webhookUrl,
+              ...(config.oauth2ClientId !== undefined && config.oauth2ClientSecret !== undefined
+                ? { oauth2: { clientId: config.oauth2ClientId, clientSecret: config.oauth2ClientSecret } }
+                : {}),
+            },
+          }
+        : {}),
+      appVersion: APP_VERSION,
+      nodeId,
+      logger,
+    })
+    cleanups.push(() => outputs.close())
+
+    const listening: DaemonHandle['listening'] = { udp: [], tcp: [], tls: [] }
+    if (!config.sipDisable) {
+      const limits = config.limits
+      const uas = config.sipResponsive
+        ? createUas({
+            agent: config.sipAgent,
+            realm: config.sipRealm,
+            ...(config.sipRedirect !== undefined ? { redirect: config.sipRedirect } : {}),
+          })
+        : undefined
+      const handler = createSipHandler({
+        counters,
+        ...(uas ? { uas } : {}),
+        nodeId,
+        agent: config.sipAgent,
+        cache: new TransactionCache({
+          maxEntries: limits.transactionCacheMaxEntries,
+          ttlMs: limits.transactionTtlMs,
+        }),
+        onEvent(event) {
+          if (!store.record(event)) counters.dropped.storeFull++
+          outputs.write(event)
+        },
+        onInternalError(err) {
+          logger.error({ err }, 'internal error while handling a SIP message')
+        },
+      })
+      const streamLimits = {
+        handler,
+        counters,
+        answerKeepalives: config.sipResponsive,
+        idleTimeoutMs: limits.streamIdleTimeoutMs,
+        maxConnections: limits.streamMaxConnections,
+        maxBufferBytes: limits.streamMaxBufferBytes,
+        maxWriteBufferBytes: limits.streamMaxWriteBufferBytes,
+        tlsHandshakeTimeoutMs: limits.tlsHandshakeTimeoutMs,
+      }
+      for (const address of config.sipListen) {
+        const udp: UdpListener = await startUdpListener({
+          address,
+          handler,
+          counters,
+          maxDatagramBytes: limits.udpMaxDatagramBytes,
+          recvBufferBytes: limits.udpRecvBufferBytes,
+        })
+        cleanups.push(() => udp.close())
+        listening.udp.push(udp.address)
+        const tcp: StreamListener = await startStreamListener({ ...streamLimits, address, transport: 'tcp' })
+        cleanups.push(() => tcp.close())
+        listening.tcp.push(tcp.address)
+      }
+      if (config.tlsListen.length > 0) {
+        const credentials = await loadOrCreateTlsPair({
+          dir: dirname(resolve(config.dbFile)),
+          ...(config.tlsCert !== undefined ? { certFile: config.tlsCert } : {}),
+          ...(config.tlsKey !== undefined ? { keyFile: config.tlsKey } : {}),
+        })
+        if (credentials.generated) {
+          logger.info(
+            { cert: credentials.certFile, key: credentials.keyFile },
+            'generated a self-signed TLS pair',
+          )
+        }
+        for (const address of config.tlsListen) {
+          const tls = await startStreamListener({
+            ...streamLimits,
+            address,
+            transport: 'tls',
+            tls: { cert: credentials.cert, key: credentials.key },
+          })
+          cleanups.push(() => tls.close())
+          listening.tls.push(tls.address)
+        }
+      }
+    }
+
+    let closing: Promise<void> | undefined
+    return {
+      config,
+      nodeId,
+      store,
+      outputs,
+      counters,
+      listening,
+      logger,
+      close() {
+        closing ??= closeAll()
+        return closing
+      },
+    }
+  } catch (err) {
+    await closeAll()
+    throw err
+  }
+}
