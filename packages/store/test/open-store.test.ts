@@ -1,7 +1,14 @@
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { InvalidOptionError, openStore, type Store, StoreClosedError, type StoreInit } from '../src/index.js'
+import {
+  InvalidOptionError,
+  ITERATE_CHUNK,
+  openStore,
+  type Store,
+  StoreClosedError,
+  type StoreInit,
+} from '../src/index.js'
 import { makeEvent, tempDir, until } from './helpers.js'
 
 let dir: string
@@ -397,5 +404,31 @@ describe('openStore: embedding API', () => {
     reader.exec('COMMIT')
     expect(read.get()).toBe(2)
     reader.close()
+  })
+
+  it('iterateIps can be consumed slowly while the store keeps writing (no statement left open)', async () => {
+    const { store } = storeAt()
+    const count = ITERATE_CHUNK * 2 + 123
+    for (let i = 0; i < count; i++) {
+      store.record(
+        makeEvent({ eventTime: Date.now() - 60_000, sourceIp: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}` }),
+      )
+    }
+    await store.flush()
+    const result = store.iterateIps({ family: 4 })
+    expect(result.ok).toBe(true)
+    if (!result.ok) return
+    const seen = new Set<string>()
+    let written = 0
+    for (const summary of result.value) {
+      seen.add(summary.ip)
+      if (seen.size % 1000 === 0) {
+        // A write between two chunks (newer than anything iterated: it sorts before the position).
+        store.record(makeEvent({ sourceIp: `172.16.0.${written++ % 250}` }))
+        await store.flush()
+      }
+    }
+    expect(seen.size).toBe(count)
+    expect(store.stats()).toMatchObject({ inserted: count + written, flushErrors: 0 })
   })
 })
