@@ -179,20 +179,13 @@ export function createOutputs(init: OutputsInit): Outputs {
       return s
     },
     close() {
-      closing ??= (async () => {
-        let timer: NodeJS.Timeout | undefined
-        const deadline = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, closeTimeoutMs)
-        })
-        const all = Promise.allSettled([
-          jsonLog?.close(),
-          syslog?.close(closeTimeoutMs),
-          webhook?.close(closeTimeoutMs),
-          verbose?.close(),
-        ])
-        await Promise.race([all, deadline])
-        clearTimeout(timer)
-      })()
+      // Each sink enforces the deadline itself and counts what it had to give up.
+      closing ??= Promise.allSettled([
+        jsonLog?.close(closeTimeoutMs),
+        syslog?.close(closeTimeoutMs),
+        webhook?.close(closeTimeoutMs),
+        verbose?.close(),
+      ]).then(() => undefined)
       return closing
     },
   }

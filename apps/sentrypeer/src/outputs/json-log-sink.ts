@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { type DestinationStream, type Logger, pino } from 'pino'
-import { DEFAULT_JSON_LOG_MAX_BUFFER_BYTES } from './constants.js'
+import { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_JSON_LOG_MAX_BUFFER_BYTES } from './constants.js'
 import { JsonLogOpenError } from './errors.js'
 import type { EventSink, SinkStats } from './event-sink.js'
 import { toSentryPeerJson } from './to-sentry-peer-json.js'
@@ -17,6 +17,8 @@ export interface JsonLogSinkInit {
 }
 
 export interface JsonLogSink extends EventSink {
+  /** Flushes and closes the file, resolving by `timeoutMs` even if the disk is stuck. */
+  close(timeoutMs?: number): Promise<void>
   /** Reopens the file (after logrotate moved it). */
   reopen(): void
   stats(): JsonLogStats
@@ -106,15 +108,22 @@ export function createJsonLogSink(init: JsonLogSinkInit): JsonLogSink {
     stats() {
       return { ...stats }
     },
-    close() {
+    close(timeoutMs = DEFAULT_CLOSE_TIMEOUT_MS) {
       closed = true
       closing ??= new Promise<void>((resolve) => {
-        dest.once('close', () => resolve())
-        dest.once('error', () => resolve())
+        // A stuck disk must not hold the shutdown: give up at the deadline.
+        const timer = setTimeout(resolve, timeoutMs)
+        timer.unref()
+        const done = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+        dest.once('close', done)
+        dest.once('error', done)
         try {
           dest.end()
         } catch {
-          resolve()
+          done()
         }
       })
       return closing

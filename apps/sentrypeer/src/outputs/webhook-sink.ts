@@ -84,6 +84,8 @@ export function createWebhookSink(init: WebhookSinkInit): WebhookSink {
   // Aborted at the close deadline: cuts requests in flight and backoff sleeps.
   const stop = new AbortController()
   let workers = 0
+  let inFlight = 0
+  let abandoned = false
   let closed = false
   let closing: Promise<void> | undefined
   let idle: (() => void) | undefined
@@ -150,26 +152,35 @@ export function createWebhookSink(init: WebhookSinkInit): WebhookSink {
     return retryableStatus(res.status) ? 'retry' : 'permanent'
   }
 
-  const deliver = async (event: HoneypotEvent): Promise<void> => {
-    const body = JSON.stringify(toSentryPeerJson(event, init.appVersion))
+  /** Attempts one event until it is delivered, refused for good, out of attempts or aborted. */
+  const attempts = async (body: string): Promise<'delivered' | 'gaveUp' | 'aborted'> => {
     for (let n = 1; ; n++) {
-      if (stop.signal.aborted) {
-        stats.dropped += 1
-        return
-      }
+      if (stop.signal.aborted) return 'aborted'
       const outcome = await attempt(body)
-      if (outcome === 'ok') {
-        stats.delivered += 1
-        return
-      }
-      if (outcome === 'permanent' || n >= maxAttempts || stop.signal.aborted) {
-        stats.gaveUp += 1
-        stats.dropped += 1
-        return
-      }
+      if (outcome === 'ok') return 'delivered'
+      if (stop.signal.aborted) return 'aborted'
+      if (outcome === 'permanent' || n >= maxAttempts) return 'gaveUp'
       stats.retries += 1
       await sleep(backoff(n))
     }
+  }
+
+  const deliver = async (event: HoneypotEvent): Promise<void> => {
+    inFlight += 1
+    let result: 'delivered' | 'gaveUp' | 'aborted'
+    try {
+      result = await attempts(JSON.stringify(toSentryPeerJson(event, init.appVersion)))
+    } finally {
+      inFlight -= 1
+    }
+    // Past the close deadline the event was already counted as dropped.
+    if (abandoned) return
+    if (result === 'delivered') {
+      stats.delivered += 1
+      return
+    }
+    if (result === 'gaveUp') stats.gaveUp += 1
+    stats.dropped += 1
   }
 
   const work = async (): Promise<void> => {
@@ -206,10 +217,12 @@ export function createWebhookSink(init: WebhookSinkInit): WebhookSink {
       closing = new Promise<void>((resolve) => {
         if (workers === 0 && queue.length === 0) return resolve()
         const timer = setTimeout(() => {
-          // Deadline: abort requests and sleeps in flight; queued events are lost and counted.
-          stats.dropped += queue.length
+          // Deadline: queued and in-flight events are lost and counted; requests and sleeps are aborted.
+          abandoned = true
+          stats.dropped += queue.length + inFlight
           queue.length = 0
           stop.abort()
+          resolve()
         }, timeoutMs)
         idle = () => {
           clearTimeout(timer)
