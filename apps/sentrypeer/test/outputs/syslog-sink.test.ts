@@ -126,6 +126,27 @@ describe('createSyslogSink', () => {
     expect(sink.stats()).toMatchObject({ accepted: 2, delivered: 2, dropped: 0 })
   })
 
+  it('recovers when the syslog daemon restarts (logger exits on the refused send and is restarted)', async () => {
+    const socket = join(dir, 'restart.sock')
+    let rx = await startUnixReceiver(socket)
+    receiver = rx
+    const sink = createSyslogSink({ target: { socket }, restartMinMs: 20, restartMaxMs: 100 })
+    sink.write(makeEvent({ sourceIp: '192.0.2.60' }))
+    await waitFor(() => (rx.messages.length === 1 ? true : undefined), 10_000, 'the first line')
+    await rx.close()
+    // This line reaches logger, whose send is refused: logger exits (the line is lost with it).
+    sink.write(makeEvent({ sourceIp: '192.0.2.61' }))
+    await waitFor(() => (sink.stats().loggerFailures >= 1 ? true : undefined), 10_000, 'logger exit')
+    rx = await startUnixReceiver(socket)
+    receiver = rx
+    sink.write(makeEvent({ sourceIp: '192.0.2.62' }))
+    await waitFor(() => (rx.messages.length >= 1 ? true : undefined), 10_000, 'a line after the restart')
+    expect(rx.messages.map((m) => parseRfc3164(m)?.message)).toEqual([
+      'Source IP: 192.0.2.62, Method: INVITE, Agent: friendly-scanner',
+    ])
+    await sink.close()
+  })
+
   it('bounds the buffer while logger is down: drops are counted, write never throws', async () => {
     const sink = createSyslogSink({
       target: { socket: join(dir, 'never.sock') },
