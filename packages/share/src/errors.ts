@@ -67,6 +67,7 @@ export type RecordErrorCode =
   | 'FUTURE'
   | 'EXPIRED'
   | 'INVALID'
+  | 'NOT_COLLECTOR'
 
 /** Why a record was refused: `offset` is the byte offset in the envelope where the problem was found. */
 export interface RecordError {

@@ -145,11 +145,14 @@ describe('a network of sharing nodes', () => {
     const before = (await a.call<ShareStats>('stats')).invalid
     await evil.call('junk')
     await evil.call('forged', { station: 'forged-key' })
+    await evil.call('notCollector', { station: 'relayed-key' })
     const after = await waitFor('invalid counted', async () => {
       const s = await a.call<ShareStats>('stats')
-      return s.invalid >= before + 2 ? s : undefined
+      return s.invalid >= before + 3 ? s : undefined
     })
+    expect(after.invalidByCode.NOT_COLLECTOR).toBe(1)
     expect(after.invalidByCode.BAD_SIGNATURE).toBeGreaterThanOrEqual(1)
+    expect(after.invalidByCode.UNDECODABLE ?? after.invalidByCode.BAD_VERSION).toBeGreaterThanOrEqual(1)
     // gossipsub caches scores for a heartbeat; wait for the penalty to show
     const st = await waitFor('attacker scored down', async () => {
       const x = await a.call<PeerStanding>('standingOf', { peer: evil.peerId })
@@ -158,7 +161,9 @@ describe('a network of sharing nodes', () => {
     expect(st.invalidRecords).toBeGreaterThanOrEqual(2)
     expect(st.hasStanding).toBe(true) // still in its grace period: the score, not standing, punished it
     for (const n of [a, b, d]) {
-      expect((await n.call<Rec[]>('records')).some((r) => r.key === 'forged-key')).toBe(false)
+      const keys = (await n.call<Rec[]>('records')).map((r) => r.key)
+      expect(keys).not.toContain('forged-key')
+      expect(keys).not.toContain('relayed-key')
     }
   })
 })
@@ -166,7 +171,7 @@ describe('a network of sharing nodes', () => {
 describe('tit-for-tat', () => {
   it('gives nothing to a peer that does not share once its grace period is over', async () => {
     const grace = { gracePeriodMs: 3_000 }
-    const hub = await start('hub', grace)
+    const hub = await start('hub', { ...grace, requestsPerPeerPerMinute: 4 })
     const peer = await start('peer', { ...grace, bootstrap: [hub.addr] })
     const leech = await start('leech', { ...grace, bootstrap: [hub.addr] })
     const optOut = await start('opt-out', { ...grace, share: false, bootstrap: [hub.addr] })
@@ -201,5 +206,29 @@ describe('tit-for-tat', () => {
     await expect(optOut.call('catchUp', { peer: hub.peerId })).rejects.toMatchObject({
       code: 'SHARING_DISABLED',
     })
+  })
+})
+
+describe('opt-in analytics', () => {
+  it('publishes aggregate counters only from nodes that opted in, and only to them', async () => {
+    const fast = { analyticsIntervalMs: 500 }
+    const x = await start('an-x', { ...fast, analytics: true })
+    const y = await start('an-y', { ...fast, analytics: true, bootstrap: [x.addr] })
+    const z = await start('an-z', { ...fast, bootstrap: [x.addr] })
+    await z.call('publish', { station: 'z-own', reading: 1 })
+    const report = await waitFor('analytics from y on x', () =>
+      x.events.find((e) => e.event === 'analytics' && e.from === y.peerId),
+    )
+    const counters = report.counters as Record<string, number>
+    expect(Object.keys(counters).sort()).toEqual(
+      ['invalid', 'peers', 'published', 'receivedCatchUp', 'receivedGossip', 'records'].sort(),
+    )
+    expect(Object.values(counters).every((v) => typeof v === 'number')).toBe(true)
+    await waitFor('analytics from x on y', () =>
+      y.events.find((e) => e.event === 'analytics' && e.from === x.peerId),
+    )
+    // z did not opt in: it neither publishes nor receives analytics
+    expect(z.events.filter((e) => e.event === 'analytics')).toEqual([])
+    expect([...x.events, ...y.events].some((e) => e.event === 'analytics' && e.from === z.peerId)).toBe(false)
   })
 })
