@@ -116,11 +116,11 @@ class HttpClient implements SentryPeerClient {
     this.#validate = init.validate ?? true
   }
 
-  healthCheck(options?: RequestOptions): Promise<HealthCheck> {
+  async healthCheck(options?: RequestOptions): Promise<HealthCheck> {
     return this.#json('health-check', undefined, HealthCheckSchema, options)
   }
 
-  listIpAddresses(query?: ListQuery, options?: RequestOptions): Promise<IpAddressesResponse> {
+  async listIpAddresses(query?: ListQuery, options?: RequestOptions): Promise<IpAddressesResponse> {
     return this.#json('ip-addresses', checkQuery(ListQuerySchema, query), IpAddressesResponseSchema, options)
   }
 
@@ -135,7 +135,7 @@ class HttpClient implements SentryPeerClient {
     }
   }
 
-  getIpAddress(ip: string, query?: DetailQuery, options?: RequestOptions): Promise<IpAddressDetail> {
+  async getIpAddress(ip: string, query?: DetailQuery, options?: RequestOptions): Promise<IpAddressDetail> {
     checkQuery(IpAddressParamsSchema, { ip })
     return this.#json(
       `ip-addresses/${encodeURIComponent(ip)}`,
@@ -145,11 +145,11 @@ class HttpClient implements SentryPeerClient {
     )
   }
 
-  listNumbers(query?: ListQuery, options?: RequestOptions): Promise<NumbersResponse> {
+  async listNumbers(query?: ListQuery, options?: RequestOptions): Promise<NumbersResponse> {
     return this.#json('numbers', checkQuery(ListQuerySchema, query), NumbersResponseSchema, options)
   }
 
-  getNumber(number: string, query?: DetailQuery, options?: RequestOptions): Promise<NumberDetail> {
+  async getNumber(number: string, query?: DetailQuery, options?: RequestOptions): Promise<NumberDetail> {
     checkQuery(NumberParamsSchema, { number })
     return this.#json(
       `numbers/${encodeURIComponent(number)}`,
@@ -159,15 +159,15 @@ class HttpClient implements SentryPeerClient {
     )
   }
 
-  listUserAgents(query?: ListQuery, options?: RequestOptions): Promise<UserAgentsResponse> {
+  async listUserAgents(query?: ListQuery, options?: RequestOptions): Promise<UserAgentsResponse> {
     return this.#json('user-agents', checkQuery(ListQuerySchema, query), UserAgentsResponseSchema, options)
   }
 
-  listSipMethods(query?: ListQuery, options?: RequestOptions): Promise<SipMethodsResponse> {
+  async listSipMethods(query?: ListQuery, options?: RequestOptions): Promise<SipMethodsResponse> {
     return this.#json('sip-methods', checkQuery(ListQuerySchema, query), SipMethodsResponseSchema, options)
   }
 
-  getStats(query?: StatsQuery, options?: RequestOptions): Promise<StatsResponse> {
+  async getStats(query?: StatsQuery, options?: RequestOptions): Promise<StatsResponse> {
     return this.#json('stats', checkQuery(StatsQuerySchema, query), StatsResponseSchema, options)
   }
 
@@ -176,7 +176,7 @@ class HttpClient implements SentryPeerClient {
     return res.text
   }
 
-  getDecisionsStream(
+  async getDecisionsStream(
     query?: DecisionsStreamQuery,
     options?: RequestOptions,
   ): Promise<DecisionsStreamResponse> {

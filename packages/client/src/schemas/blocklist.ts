@@ -2,11 +2,9 @@ import { z } from 'zod'
 import { FamilySchema } from './common.js'
 
 /** Output formats of `GET /blocklist`. */
-export const BlocklistFormatSchema = z
-  .enum(['plain', 'ipset', 'nftables'])
-  .meta({
-    description: 'plain: one address per line; ipset: `ipset restore` input; nftables: an `nft -f` script',
-  })
+export const BlocklistFormatSchema = z.enum(['plain', 'ipset', 'nftables']).meta({
+  description: 'plain: one address per line; ipset: `ipset restore` input; nftables: an `nft -f` script',
+})
 export type BlocklistFormat = z.infer<typeof BlocklistFormatSchema>
 
 /** Query of `GET /blocklist`. */
