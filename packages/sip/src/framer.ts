@@ -58,6 +58,10 @@ const SP = 0x20
 const HT = 0x09
 const COLON = 0x3a
 const CONTENT_LENGTH = 'content-length'
+/** Pieces of a message shorter than this are copied into a block instead of kept by reference. */
+const COPY_BELOW = 512
+/** Size of the blocks small pieces are copied into (capped by maxMessageBytes). */
+const SMALL_BLOCK = 4096
 /** Content-Length values above this cannot be represented exactly and are rejected as malformed. */
 const MAX_CONTENT_LENGTH_VALUE = Number.MAX_SAFE_INTEGER
 
@@ -105,8 +109,12 @@ class StreamFramer implements SipFramer {
   #idleCr = false
 
   // The message being framed
+  /** Kept pieces of the current message: large ones by reference, small ones copied into `#small`. */
   #parts: Uint8Array[] = []
   #partsLength = 0
+  /** Block that small pieces are copied into (see {@link COPY_BELOW}); its used part ends the message. */
+  #small: Uint8Array | undefined
+  #smallLength = 0
   /** Stream offset of the first byte of the current message. */
   #messageStart = 0
   #line: Line = Line.Start
@@ -175,10 +183,7 @@ class StreamFramer implements SipFramer {
         start = pos
       }
     }
-    if (this.#phase !== Phase.Idle && pos > start) {
-      this.#parts.push(chunk.subarray(start, pos))
-      this.#partsLength += pos - start
-    }
+    if (this.#phase !== Phase.Idle && pos > start) this.#keep(chunk, start, pos)
     this.#chunkOffset += length
     return events
   }
@@ -442,9 +447,42 @@ class StreamFramer implements SipFramer {
     return next
   }
 
+  /**
+   * Keeps `chunk[start, end)` until the message is complete. Large pieces are kept by reference; small
+   * ones are copied into blocks, so a peer sending one byte per segment costs one byte of memory per
+   * byte, not one object per byte.
+   */
+  #keep(chunk: Uint8Array, start: number, end: number): void {
+    const length = end - start
+    this.#partsLength += length
+    if (length >= COPY_BELOW) {
+      this.#closeSmall()
+      this.#parts.push(chunk.subarray(start, end))
+      return
+    }
+    let small = this.#small
+    if (small === undefined || this.#smallLength + length > small.length) {
+      this.#closeSmall()
+      small = new Uint8Array(Math.min(SMALL_BLOCK, this.#limits.maxMessageBytes))
+      this.#small = small
+    }
+    small.set(chunk.subarray(start, end), this.#smallLength)
+    this.#smallLength += length
+  }
+
+  /** Moves the used part of the small-piece block to the parts list. */
+  #closeSmall(): void {
+    if (this.#small !== undefined && this.#smallLength > 0) {
+      this.#parts.push(this.#small.subarray(0, this.#smallLength))
+    }
+    this.#small = undefined
+    this.#smallLength = 0
+  }
+
   /** The bytes of the finished message: the kept parts plus `chunk[start, end)`. */
   #take(chunk: Uint8Array, start: number, end: number): Uint8Array {
-    if (this.#parts.length === 0) return chunk.subarray(start, end)
+    if (this.#partsLength === 0) return chunk.subarray(start, end)
+    this.#closeSmall()
     const out = new Uint8Array(this.#partsLength + end - start)
     let at = 0
     for (const part of this.#parts) {
@@ -460,6 +498,8 @@ class StreamFramer implements SipFramer {
     this.#phase = Phase.Idle
     this.#parts = []
     this.#partsLength = 0
+    this.#small = undefined
+    this.#smallLength = 0
     this.#messageStart = offset
     this.#line = Line.Start
     this.#firstLine = true
@@ -488,6 +528,8 @@ class StreamFramer implements SipFramer {
     this.#pendingError = undefined
     this.#parts = []
     this.#partsLength = 0
+    this.#small = undefined
+    this.#smallLength = 0
     return events
   }
 }
