@@ -12,6 +12,12 @@ export const DEFAULT_JSON_LOG_FILE = 'sentrypeer_json.log'
  */
 export const DEFAULT_JSON_LOG_MAX_BUFFER_BYTES = 16 * 1024 * 1024
 
+/**
+ * Largest single write(2) of the JSON log. SonicBoom's default (16 KiB) caps a flood at ~17 lines per
+ * system call; 1 MiB lets one write drain what piled up while the previous one was in flight.
+ */
+export const DEFAULT_JSON_LOG_MAX_WRITE_BYTES = 1024 * 1024
+
 /** syslog ident (tag), as SentryPeer (C) `openlog("sentrypeer", ...)`; the Fail2Ban filter matches it. */
 export const SYSLOG_IDENT = 'sentrypeer'
 

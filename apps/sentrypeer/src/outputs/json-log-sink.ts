@@ -1,7 +1,11 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { type DestinationStream, type Logger, pino } from 'pino'
-import { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_JSON_LOG_MAX_BUFFER_BYTES } from './constants.js'
+import { type Logger, pino } from 'pino'
+import {
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_JSON_LOG_MAX_BUFFER_BYTES,
+  DEFAULT_JSON_LOG_MAX_WRITE_BYTES,
+} from './constants.js'
 import { JsonLogOpenError } from './errors.js'
 import type { EventSink, SinkStats } from './event-sink.js'
 import { toSentryPeerJson } from './to-sentry-peer-json.js'
@@ -12,6 +16,8 @@ export interface JsonLogSinkInit {
   appVersion: string
   /** Bytes buffered in memory while the disk is slow; more is dropped and counted. */
   maxBufferBytes?: number
+  /** Largest single write(2) to the file. */
+  maxWriteBytes?: number
   /** Diagnostics (write errors). */
   logger?: Logger
 }
@@ -29,7 +35,9 @@ export interface JsonLogStats extends SinkStats {
   errors: number
 }
 
-type SonicBoomLike = DestinationStream & {
+/** The parts of pino's SonicBoom destination used here (in `contentMode: 'buffer'`). */
+type SonicBoomLike = {
+  write(data: Uint8Array): boolean
   on(event: string, listener: (...args: unknown[]) => void): unknown
   once(event: string, listener: (...args: unknown[]) => void): unknown
   end(): void
@@ -64,6 +72,10 @@ export function createJsonLogSink(init: JsonLogSinkInit): JsonLogSink {
     append: true,
     minLength: 0,
     maxLength: init.maxBufferBytes ?? DEFAULT_JSON_LOG_MAX_BUFFER_BYTES,
+    maxWrite: init.maxWriteBytes ?? DEFAULT_JSON_LOG_MAX_WRITE_BYTES,
+    // Buffer mode keeps per-chunk lengths: appending is O(1) whatever maxWrite (utf8 mode re-measures
+    // the whole pending chunk on every write).
+    contentMode: 'buffer',
   }) as unknown as SonicBoomLike
   let drops = 0
   dest.on('drop', () => {
@@ -88,7 +100,7 @@ export function createJsonLogSink(init: JsonLogSinkInit): JsonLogSink {
       const before = drops
       try {
         // No level, time, pid or hostname: the line is exactly the event's fields, as SentryPeer (C).
-        dest.write(`${JSON.stringify(toSentryPeerJson(event, init.appVersion))}\n`)
+        dest.write(Buffer.from(`${JSON.stringify(toSentryPeerJson(event, init.appVersion))}\n`))
       } catch (err) {
         stats.errors += 1
         init.logger?.error({ err }, 'JSON log write threw')
