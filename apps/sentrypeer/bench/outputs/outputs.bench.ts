@@ -185,10 +185,13 @@ try {
     const [portText] = (await once(server.stdout as NodeJS.ReadableStream, 'data')) as [string]
     const url = `http://127.0.0.1:${portText.trim()}/hook`
     const sink = createWebhookSink({ url, appVersion: 'bench', maxQueue: WEBHOOK_EVENTS })
+    // warm-up: the first fetch() loads undici and opens the connections
+    for (let i = 0; i < 8; i++) sink.write(events[i] as HoneypotEvent)
+    await waitUntil(() => sink.stats().delivered >= 8, 30_000)
     const t0 = performance.now()
     for (let i = 0; i < WEBHOOK_EVENTS; i++) sink.write(events[i] as HoneypotEvent)
     const tWrite = performance.now() - t0
-    await waitUntil(() => sink.stats().delivered + sink.stats().dropped >= WEBHOOK_EVENTS, 120_000)
+    await waitUntil(() => sink.stats().delivered + sink.stats().dropped >= WEBHOOK_EVENTS + 8, 120_000)
     const tAll = performance.now() - t0
     await sink.close()
     server.kill()
@@ -200,7 +203,7 @@ try {
     )
     report(
       'webhook: delivered to a local HTTP server',
-      `${fmt(s.delivered)} in ${fmt(tAll)} ms = ${fmt(s.delivered / (tAll / 1000))} events/s, failures ${s.failures}`,
+      `${fmt(s.delivered - 8)} in ${fmt(tAll)} ms = ${fmt((s.delivered - 8) / (tAll / 1000))} events/s, failures ${s.failures}`,
     )
   }
 
@@ -213,18 +216,19 @@ try {
       closeTimeoutMs: 100,
     })
     global.gc?.()
+    global.gc?.()
     const heap0 = process.memoryUsage().heapUsed
     const n = 200_000
     const t0 = performance.now()
     for (let i = 0; i < n; i++) outputs.write(events[i % events.length] as HoneypotEvent)
     const ns = ((performance.now() - t0) * 1e6) / n
     global.gc?.()
-    const heap = process.memoryUsage().heapUsed - heap0
+    const heap = process.memoryUsage().heapUsed
     await outputs.close()
     const s = outputs.stats()
     report(
       `dead webhook, ${fmt(n)} events: write()`,
-      `${fmt(ns)} ns/event; queue held 10,000, dropped ${fmt(s.dropped)}; heap growth ${fmt(heap / 1e6, 1)} MB`,
+      `${fmt(ns)} ns/event; queue held 10,000, dropped ${fmt(s.dropped)}; heap ${fmt(heap0 / 1e6, 1)} MB before, ${fmt(heap / 1e6, 1)} MB after`,
     )
   }
 
