@@ -45,6 +45,7 @@ function fromUri(uri: SipUri | undefined): CalledNumber {
 export function calledNumber(message: SipMessage): CalledNumber {
   try {
     if (message.kind === 'request') {
+      if (message.parsedRequestUri !== undefined) return fromUri(message.parsedRequestUri)
       const r = parseUri(message.requestUri)
       return fromUri(r.ok ? r.uri : undefined)
     }

@@ -1,35 +1,48 @@
 import { TOKEN } from './char-classes.js'
-import { quotedString, scanParams, skipWs, spanClass } from './header-params.js'
-import { parseUri } from './parse-uri.js'
-import type { NameAddr, SipUri } from './types.js'
+import { paramsError, picked, quotedString, scanParams, skipWs, spanClass } from './header-params.js'
+import { newParams } from './params-object.js'
+import { parseUri, schemeEnd } from './parse-uri.js'
+import type { NameAddr, SipParams, SipUri } from './types.js'
 
 /** @internal */
 export type NameAddrScan = { ok: true; value: NameAddr } | { ok: false; offset: number; message: string }
-
-const SCHEME = /^[A-Za-z][A-Za-z0-9+\-.]*:/
 
 class NameAddrImpl implements NameAddr {
   readonly displayName?: string
   readonly uri: string
   readonly tag?: string
-  readonly params: Record<string, string | true>
   readonly raw: string
-  #parsed: SipUri | undefined | null = null
+  readonly #paramsAt: number
+  #params: SipParams | undefined
+  #parsed: SipUri | undefined | null
 
   constructor(
     raw: string,
     uri: string,
+    known: boolean,
     displayName: string | undefined,
-    params: Record<string, string | true>,
+    paramsAt: number,
+    tag: string | undefined,
   ) {
     this.raw = raw
+    this.#parsed = known ? null : undefined
     this.uri = uri
     if (displayName !== undefined) this.displayName = displayName
-    this.params = params
-    const tag = params.tag
-    if (typeof tag === 'string') this.tag = tag
+    this.#paramsAt = paramsAt
+    if (tag !== undefined) this.tag = tag
   }
 
+  /** Header parameters (built on first access). */
+  get params(): SipParams {
+    if (this.#params === undefined) {
+      const params = newParams()
+      scanParams(this.raw, this.#paramsAt, params)
+      this.#params = params
+    }
+    return this.#params
+  }
+
+  /** The URI parsed on first access (sip, sips and tel URIs; undefined for others or when malformed). */
   get parsedUri(): SipUri | undefined {
     if (this.#parsed === null) {
       const r = parseUri(this.uri)
@@ -39,20 +52,35 @@ class NameAddrImpl implements NameAddr {
   }
 
   toJSON(): object {
-    return { displayName: this.displayName, uri: this.uri, tag: this.tag, params: this.params }
+    return {
+      displayName: this.displayName,
+      uri: this.uri,
+      parsedUri: this.parsedUri,
+      tag: this.tag,
+      params: this.params,
+    }
   }
 }
 
-/** Is `uri` an absoluteURI-shaped string without whitespace (RFC 3261 §25.1 addr-spec)? */
-function checkUri(uri: string): boolean {
-  if (!SCHEME.test(uri)) return false
-  for (let i = 0; i < uri.length; i++) {
+/**
+ * Structural check of an addr-spec (RFC 3261 §25.1): `scheme ":" 1*char` without whitespace, controls,
+ * `<`, `>` or `"`. Any scheme is accepted (RFC 4475 §3.3.4). Returns -1 when invalid, 1 for a
+ * sip/sips/tel URI (parsed in full on first access of `parsedUri`), 0 for another scheme.
+ */
+function checkUri(uri: string): number {
+  const colon = schemeEnd(uri)
+  if (colon <= 0 || colon === uri.length - 1) return -1
+  for (let i = colon + 1; i < uri.length; i++) {
     const c = uri.charCodeAt(i)
-    if (c <= 32 || c === 127 || c === 60 || c === 62 || c === 34) return false
+    if (c <= 32 || c === 127 || c === 60 || c === 62 || c === 34) return -1
   }
-  const p = parseUri(uri)
-  // sip/sips/tel URIs must be valid; other schemes are opaque (RFC 4475 §3.3.4).
-  return p.ok || p.error.code === 'UNSUPPORTED_URI_SCHEME'
+  if (colon === 3) {
+    const a = uri.charCodeAt(0) | 32
+    const b = uri.charCodeAt(1) | 32
+    const c = uri.charCodeAt(2) | 32
+    return (a === 115 && b === 105 && c === 112) || (a === 116 && b === 101 && c === 108) ? 1 : 0
+  }
+  return colon === 4 && uri.slice(0, 4).toLowerCase() === 'sips' ? 1 : 0
 }
 
 /**
@@ -63,6 +91,7 @@ export function parseNameAddr(s: string): NameAddrScan {
   let i = skipWs(s, 0)
   let displayName: string | undefined
   let uri: string
+  let kind: number
   let angle = false
   if (s.charCodeAt(i) === 34 /* " */) {
     const q = quotedString(s, i)
@@ -92,7 +121,8 @@ export function parseNameAddr(s: string): NameAddrScan {
     const close = s.indexOf('>', i + 1)
     if (close === -1) return { ok: false, offset: i, message: 'unterminated "<"' }
     uri = s.slice(i + 1, close)
-    if (!checkUri(uri)) return { ok: false, offset: i + 1, message: 'bad URI inside <>' }
+    kind = checkUri(uri)
+    if (kind < 0) return { ok: false, offset: i + 1, message: 'bad URI inside <>' }
     i = close + 1
   } else {
     const start = i
@@ -105,10 +135,14 @@ export function parseNameAddr(s: string): NameAddrScan {
     if (uri.includes('?') || uri.includes(',')) {
       return { ok: false, offset: start, message: 'a URI with "?" or "," must be enclosed in <>' }
     }
-    if (!checkUri(uri)) return { ok: false, offset: start, message: 'bad addr-spec' }
+    kind = checkUri(uri)
+    if (kind < 0) return { ok: false, offset: start, message: 'bad addr-spec' }
   }
-  const params: Record<string, string | true> = Object.create(null)
-  const r = scanParams(s, i, params)
-  if (!r.ok) return r
-  return { ok: true, value: new NameAddrImpl(s, uri, displayName, params) }
+  const end = scanParams(s, i)
+  if (end < 0) return { ok: false, offset: -1 - end, message: paramsError }
+  const tag = picked.tag
+  return {
+    ok: true,
+    value: new NameAddrImpl(s, uri, kind === 1, displayName, i, typeof tag === 'string' ? tag : undefined),
+  }
 }

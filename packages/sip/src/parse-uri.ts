@@ -1,6 +1,21 @@
 import { CLASS, HNV, HOST, PARAM, PASSWORD, USER } from './char-classes.js'
 import { ParseErrorCode } from './errors.js'
+import { newHeaders, newParams } from './params-object.js'
 import { percentDecode } from './percent-decode.js'
+
+/** Index of the ':' ending a valid scheme (ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )), or -1. */
+export function schemeEnd(s: string): number {
+  const c0 = s.charCodeAt(0) | 32
+  if (!(c0 >= 97 && c0 <= 122)) return -1
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 58) return i
+    const l = c | 32
+    if (!((l >= 97 && l <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return -1
+  }
+  return -1
+}
+
 import type { SipUri, UriResult } from './types.js'
 
 function bad(offset: number, message: string): UriResult {
@@ -18,11 +33,8 @@ function span(s: string, from: number, flag: number): number {
   return i
 }
 
-function validEscapes(s: string): boolean {
-  for (let i = s.indexOf('%'); i !== -1; i = s.indexOf('%', i + 1)) {
-    if (!/^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) return false
-  }
-  return true
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102)
 }
 
 function parsePort(s: string, start: number): { port: number; end: number } | undefined {
@@ -46,10 +58,14 @@ function parsePort(s: string, start: number): { port: number; end: number } | un
  */
 function ipv6Reference(s: string, start: number): number {
   const close = s.indexOf(']', start)
-  if (close === -1) return -1
-  const inner = s.slice(start + 1, close)
-  if (inner.length < 2 || !/^[0-9A-Fa-f:.]+$/.test(inner) || !inner.includes(':')) return -1
-  return close + 1
+  if (close === -1 || close - start < 3) return -1
+  let colons = 0
+  for (let i = start + 1; i < close; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 58) colons++
+    else if (c !== 46 && !isHex(c)) return -1
+  }
+  return colons === 0 ? -1 : close + 1
 }
 
 /** Parse `;name[=value]` parameters from `s[i]`; stops at '?' or the end. */
@@ -65,7 +81,7 @@ function parseParams(
     if (nameEnd === nameStart) return bad(i, 'empty URI parameter')
     const rawName = s.slice(nameStart, nameEnd)
     const name = percentDecode(rawName)
-    if (name === undefined || !validEscapes(rawName)) return bad(nameStart, 'bad escape in URI parameter')
+    if (name === undefined) return bad(nameStart, 'bad escape in URI parameter')
     i = nameEnd
     let value: string | true = true
     if (s.charCodeAt(i) === 61 /* = */) {
@@ -95,7 +111,7 @@ function parseTel(text: string, start: number): UriResult {
     return bad(start, 'tel URI without a number')
   }
   const user = text.slice(start, i)
-  const params: Record<string, string | true> = Object.create(null)
+  const params = newParams()
   const r = parseParams(text, i, params, false)
   if (typeof r !== 'number') return r
   if (r !== text.length) return bad(r, 'unexpected character in tel URI')
@@ -105,7 +121,7 @@ function parseTel(text: string, start: number): UriResult {
     rawUser: user,
     host: '',
     params,
-    headers: Object.create(null),
+    headers: newHeaders(),
     raw: text,
   }
   return { ok: true, uri }
@@ -125,12 +141,18 @@ function parseTel(text: string, start: number): UriResult {
  */
 export function parseUri(text: string): UriResult {
   if (typeof text !== 'string') return bad(0, 'URI is not a string')
-  const colon = text.indexOf(':')
-  if (colon <= 0) return bad(0, 'URI without a scheme')
-  const scheme = text.slice(0, colon).toLowerCase()
-  if (!/^[a-z][a-z0-9+\-.]*$/.test(scheme)) return bad(0, 'bad URI scheme')
+  const colon = schemeEnd(text)
+  if (colon <= 0) return bad(0, 'URI without a valid scheme')
+  let scheme: 'sip' | 'sips' | 'tel' | undefined
+  if (colon === 3) {
+    const a = text.charCodeAt(0) | 32
+    const b = text.charCodeAt(1) | 32
+    const c = text.charCodeAt(2) | 32
+    if (a === 115 && b === 105 && c === 112) scheme = 'sip'
+    else if (a === 116 && b === 101 && c === 108) scheme = 'tel'
+  } else if (colon === 4 && text.slice(0, 4).toLowerCase() === 'sips') scheme = 'sips'
   if (scheme === 'tel') return parseTel(text, colon + 1)
-  if (scheme !== 'sip' && scheme !== 'sips') {
+  if (scheme === undefined) {
     return {
       ok: false,
       error: {
@@ -151,14 +173,13 @@ export function parseUri(text: string): UriResult {
     if (pwColon === -1 && userEnd !== at) return bad(userEnd, 'bad character in URI user part')
     if (userEnd === i) return bad(i, 'empty URI user part')
     rawUser = text.slice(i, userEnd)
-    if (!validEscapes(rawUser)) return bad(i, 'bad escape in URI user part')
     user = percentDecode(rawUser)
+    if (user === undefined) return bad(i, 'bad escape in URI user part')
     if (pwColon !== -1) {
       const pwEnd = span(text, pwColon + 1, PASSWORD)
       if (pwEnd !== at) return bad(pwEnd, 'bad character in URI password')
-      const rawPw = text.slice(pwColon + 1, pwEnd)
-      if (!validEscapes(rawPw)) return bad(pwColon + 1, 'bad escape in URI password')
-      password = percentDecode(rawPw)
+      password = percentDecode(text.slice(pwColon + 1, pwEnd))
+      if (password === undefined) return bad(pwColon + 1, 'bad escape in URI password')
     }
     i = at + 1
   }
@@ -178,11 +199,11 @@ export function parseUri(text: string): UriResult {
     port = p.port
     i = p.end
   }
-  const params: Record<string, string | true> = Object.create(null)
+  const params = newParams()
   const r = parseParams(text, i, params, true)
   if (typeof r !== 'number') return r
   i = r
-  const headers: Record<string, string> = Object.create(null)
+  const headers = newHeaders()
   if (text.charCodeAt(i) === 63 /* ? */) {
     i++
     for (;;) {
@@ -195,7 +216,7 @@ export function parseUri(text: string): UriResult {
       const rawV = text.slice(vStart, vEnd)
       const n = percentDecode(rawN)
       const v = percentDecode(rawV)
-      if (n === undefined || v === undefined || !validEscapes(rawN) || !validEscapes(rawV)) {
+      if (n === undefined || v === undefined) {
         return bad(nStart, 'bad escape in URI header')
       }
       headers[n] = v

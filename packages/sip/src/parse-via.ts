@@ -1,6 +1,7 @@
 import { HOST, TOKEN } from './char-classes.js'
-import { scanParams, skipWs, spanClass } from './header-params.js'
-import type { Via } from './types.js'
+import { paramsError, picked, scanParams, skipWs, spanClass } from './header-params.js'
+import { newParams } from './params-object.js'
+import type { SipParams, Via } from './types.js'
 
 /** @internal */
 export type ViaScan = { ok: true; value: Via } | { ok: false; offset: number; message: string }
@@ -9,13 +10,76 @@ function err(offset: number, message: string): ViaScan {
   return { ok: false, offset, message }
 }
 
+function isIpChars(s: string): boolean {
+  if (s.length === 0) return false
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    const l = c | 32
+    if (!((c >= 48 && c <= 58) || c === 46 || (l >= 97 && l <= 102))) return false
+  }
+  return true
+}
+
+class ViaImpl implements Via {
+  readonly protocol: string
+  readonly transport: string
+  readonly host: string
+  readonly port?: number
+  readonly branch?: string
+  readonly rport?: true | number
+  readonly received?: string
+  readonly raw: string
+  readonly #src: string
+  readonly #paramsAt: number
+  #params: SipParams | undefined
+
+  constructor(
+    src: string,
+    paramsAt: number,
+    protocol: string,
+    transport: string,
+    host: string,
+    port: number | undefined,
+    branch: string | undefined,
+    rport: true | number | undefined,
+    received: string | undefined,
+  ) {
+    this.#src = src
+    this.#paramsAt = paramsAt
+    this.protocol = protocol
+    this.transport = transport
+    this.host = host
+    if (port !== undefined) this.port = port
+    if (branch !== undefined) this.branch = branch
+    if (rport !== undefined) this.rport = rport
+    if (received !== undefined) this.received = received
+    this.raw = src.trim()
+  }
+
+  /** Every parameter (built on first access). */
+  get params(): SipParams {
+    if (this.#params === undefined) {
+      const params = newParams()
+      scanParams(this.#src, this.#paramsAt, params)
+      this.#params = params
+    }
+    return this.#params
+  }
+
+  toJSON(): object {
+    const { protocol, transport, host, port, branch, rport, received, params, raw } = this
+    return { protocol, transport, host, port, branch, rport, received, params, raw }
+  }
+}
+
 /**
  * @internal Parse one via-parm (RFC 3261 §20.42, §25.1):
  * `sent-protocol LWS sent-by *( SEMI via-params )`, LWS allowed around "/" and ":".
  */
 export function parseVia(s: string): ViaScan {
   let i = skipWs(s, 0)
-  const parts: string[] = []
+  let protocol = ''
+  let transport = ''
   for (let k = 0; k < 3; k++) {
     if (k > 0) {
       if (s.charCodeAt(i) !== 47 /* / */) return err(i, 'expected "/" in Via sent-protocol')
@@ -24,7 +88,9 @@ export function parseVia(s: string): ViaScan {
     const start = i
     i = spanClass(s, i, TOKEN)
     if (i === start) return err(start, 'empty Via sent-protocol element')
-    parts.push(s.slice(start, i))
+    if (k === 0) protocol = s.slice(start, i)
+    else if (k === 1) protocol = `${protocol}/${s.slice(start, i)}`
+    else transport = s.slice(start, i)
     i = skipWs(s, i)
   }
   if (i === 0 || (s.charCodeAt(i - 1) !== 32 && s.charCodeAt(i - 1) !== 9)) {
@@ -33,7 +99,7 @@ export function parseVia(s: string): ViaScan {
   const hostStart = i
   if (s.charCodeAt(i) === 91 /* [ */) {
     const close = s.indexOf(']', i)
-    if (close === -1 || !/^[0-9A-Fa-f:.]+$/.test(s.slice(i + 1, close))) return err(i, 'bad IPv6 reference')
+    if (close === -1 || !isIpChars(s.slice(i + 1, close))) return err(i, 'bad IPv6 reference')
     i = close + 1
   } else {
     i = spanClass(s, i, HOST)
@@ -45,41 +111,50 @@ export function parseVia(s: string): ViaScan {
   if (s.charCodeAt(afterHost) === 58 /* : */) {
     i = skipWs(s, afterHost + 1)
     const pStart = i
-    while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57 && i - pStart < 6) i++
-    const p = Number(s.slice(pStart, i))
+    let p = 0
+    while (i < s.length && i - pStart < 6) {
+      const c = s.charCodeAt(i) - 48
+      if (c < 0 || c > 9) break
+      p = p * 10 + c
+      i++
+    }
     if (i === pStart || i - pStart > 5 || p > 65535) return err(pStart, 'bad Via port')
     port = p
   }
-  const params: Record<string, string | true> = Object.create(null)
-  const r = scanParams(s, i, params)
-  if (!r.ok) return err(r.offset, r.message)
-  const via: {
-    -readonly [K in keyof Via]: Via[K]
-  } = {
-    protocol: `${parts[0]}/${parts[1]}`,
-    transport: parts[2]!.toUpperCase(),
-    host,
-    params,
-    raw: s.trim(),
+  const paramsAt = i
+  const end = scanParams(s, i)
+  if (end < 0) return err(-1 - end, paramsError)
+  let branch: string | undefined
+  if (picked.branch !== undefined) {
+    if (picked.branch === true) return err(paramsAt, 'Via branch without a value')
+    branch = picked.branch
   }
-  if (port !== undefined) via.port = port
-  const branch = params.branch
-  if (branch !== undefined) {
-    if (branch === true) return err(0, 'Via branch without a value')
-    via.branch = branch
+  let rport: true | number | undefined
+  const rp = picked.rport
+  if (rp !== undefined) {
+    if (rp === true) rport = true
+    else {
+      let v = 0
+      for (let k = 0; k < rp.length; k++) {
+        const c = rp.charCodeAt(k) - 48
+        if (c < 0 || c > 9 || k >= 5) return err(paramsAt, 'bad Via rport')
+        v = v * 10 + c
+      }
+      if (v > 65535) return err(paramsAt, 'bad Via rport')
+      rport = v
+    }
   }
-  const rport = params.rport
-  if (rport !== undefined) {
-    if (rport === true) via.rport = true
-    else if (/^[0-9]{1,5}$/.test(rport) && Number(rport) <= 65535) via.rport = Number(rport)
-    else return err(0, 'bad Via rport')
+  let received: string | undefined
+  const rc = picked.received
+  if (rc !== undefined) {
+    if (rc === true) return err(paramsAt, 'Via received without a value')
+    const bare = rc.charCodeAt(0) === 91 && rc.charCodeAt(rc.length - 1) === 93 ? rc.slice(1, -1) : rc
+    if (!isIpChars(bare)) return err(paramsAt, 'bad Via received')
+    received = bare
   }
-  const received = params.received
-  if (received !== undefined) {
-    if (received === true) return err(0, 'Via received without a value')
-    const bare = received.startsWith('[') && received.endsWith(']') ? received.slice(1, -1) : received
-    if (!/^[0-9A-Fa-f:.]+$/.test(bare)) return err(0, 'bad Via received')
-    via.received = bare
+  const upper = transport.toUpperCase()
+  return {
+    ok: true,
+    value: new ViaImpl(s, paramsAt, protocol, upper, host, port, branch, rport, received),
   }
-  return { ok: true, value: via }
 }

@@ -1,6 +1,7 @@
 /** @internal %-unescaping (RFC 3261 §25.1 `escaped`, RFC 3986 §2.1), done exactly once. */
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true })
+const encoder = new TextEncoder()
 
 function hex(c: number): number {
   if (c >= 48 && c <= 57) return c - 48
@@ -10,12 +11,11 @@ function hex(c: number): number {
 }
 
 /**
- * Unescape `%HH` sequences; the resulting octets are decoded as UTF-8. Returns undefined when a `%`
- * is not followed by two hex digits.
+ * Unescape `%HH` sequences; the resulting octets are decoded as UTF-8 (invalid sequences become
+ * U+FFFD). Returns undefined when a `%` is not followed by two hex digits.
  */
 export function percentDecode(s: string): string | undefined {
-  const first = s.indexOf('%')
-  if (first === -1) return s
+  if (s.indexOf('%') === -1) return s
   const out: number[] = []
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)
@@ -27,8 +27,9 @@ export function percentDecode(s: string): string | undefined {
       i += 2
     } else if (c < 0x80) out.push(c)
     else {
-      const enc = new TextEncoder().encode(s[i]!)
-      for (const b of enc) out.push(b)
+      const cp = s.codePointAt(i)!
+      for (const b of encoder.encode(String.fromCodePoint(cp))) out.push(b)
+      if (cp > 0xffff) i++
     }
   }
   return utf8.decode(Uint8Array.from(out))

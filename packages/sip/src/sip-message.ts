@@ -2,7 +2,7 @@ import type { Leniency } from './constants.js'
 import { decode, decodeFolded } from './decode.js'
 import { canonicalName, LIST_HEADERS } from './header-names.js'
 import { splitList } from './split-list.js'
-import type { CSeq, NameAddr, SipHeader, Via } from './types.js'
+import type { CSeq, NameAddr, SipHeader, SipUri, Via } from './types.js'
 
 /**
  * @internal Header table of a parsed message: offsets into the input, four per header
@@ -19,6 +19,7 @@ export interface MessageFields {
   kind: 'request' | 'response'
   method: string
   requestUri: string
+  parsedRequestUri: SipUri | undefined
   status: number
   reason: string
   version: string
@@ -40,6 +41,7 @@ export class SipMessageImpl {
   readonly kind: 'request' | 'response'
   readonly method!: string
   readonly requestUri!: string
+  readonly parsedRequestUri?: SipUri
   readonly status!: number
   readonly reason!: string
   readonly version: string
@@ -66,6 +68,7 @@ export class SipMessageImpl {
     if (f.kind === 'request') {
       this.method = f.method
       this.requestUri = f.requestUri
+      if (f.parsedRequestUri !== undefined) this.parsedRequestUri = f.parsedRequestUri
     } else {
       this.status = f.status
       this.reason = f.reason

@@ -121,6 +121,8 @@ export interface SipRequest extends SipMessageBase {
   readonly method: string
   /** Request-URI as sent. */
   readonly requestUri: string
+  /** The Request-URI parsed (already validated by `parse`) when it is a sip, sips or tel URI. */
+  readonly parsedRequestUri?: SipUri
 }
 
 export interface SipResponse extends SipMessageBase {

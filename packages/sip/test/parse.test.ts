@@ -214,6 +214,14 @@ describe('headers', () => {
     expect(star.contact.map((c) => c.uri)).toEqual(['*'])
   })
 
+  test('From/To/Contact URIs are checked structurally in parse; sip URIs are parsed on first access', () => {
+    const m = ok(p(build(['Contact: <sip:a@b:99999>, <sip:c@d:5062;transport=tcp>'])))
+    expect(m.contact[0]!.uri).toBe('sip:a@b:99999')
+    expect(m.contact[0]!.parsedUri).toBeUndefined()
+    expect(m.contact[1]!.parsedUri?.port).toBe(5062)
+    expect(m.contact[1]!.parsedUri).toBe(m.contact[1]!.parsedUri) // cached
+  })
+
   test('body and raw are views of the input (no copy)', () => {
     const input = enc(build([], 'hello'))
     const m = ok(parse(input))
@@ -235,7 +243,9 @@ describe('headers', () => {
     [['Contact: <sip:a@b'], 'BAD_NAME_ADDR'],
     [['Contact: <sip:a@b>;'], 'BAD_NAME_ADDR'],
     [['Contact: sip:a@b, '], 'BAD_NAME_ADDR'],
-    [['Contact: <sip:a@b:99999>'], 'BAD_NAME_ADDR'],
+    [['Contact: <sip:a b@c>'], 'BAD_NAME_ADDR'],
+    [['Contact: <sip:>'], 'BAD_NAME_ADDR'],
+    [['Contact: <:x>'], 'BAD_NAME_ADDR'],
     [['Date: Sat, 13 Nov 2010 23:29:00 GMT', 'X: y'], 'ok'],
     [['Date: yesterday'], 'BAD_DATE'],
   ])('%j → %s', (extra, code) => {
