@@ -3,7 +3,6 @@
  * `constructor` or `toString` parameter name is just a key), created in V8's fast mode
  * (`Object.create(null)` objects start in the slow dictionary mode).
  */
-// biome-ignore lint/complexity/useArrowFunction: a constructor function is needed for `new`
 const Params = function Params(this: object) {} as unknown as new () => Record<string, string | true>
 Params.prototype = Object.create(null)
 Object.freeze(Params.prototype)
@@ -12,7 +11,6 @@ export function newParams(): Record<string, string | true> {
   return new Params()
 }
 
-// biome-ignore lint/complexity/useArrowFunction: a constructor function is needed for `new`
 const Headers = function Headers(this: object) {} as unknown as new () => Record<string, string>
 Headers.prototype = Object.create(null)
 Object.freeze(Headers.prototype)

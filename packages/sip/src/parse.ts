@@ -127,7 +127,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   const limits = options?.limits === undefined ? DEFAULT_LIMITS : resolveLimits(options.limits)
   const lenient = options?.lenient
   const stream = options?.transport === 'stream'
-  let used: Leniency[] | undefined
+  const used: Leniency[] = []
   const len = bytes.length
   if (len > limits.maxMessageBytes) {
     return fail(
@@ -146,7 +146,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   if (slEnd < 0) return fail(E.BAD_LINE_ENDING, -1 - slEnd, 'bare CR')
   if (bareLfSeen) {
     if (lenient?.bareLf !== true) return fail(E.BAD_LINE_ENDING, slEnd, 'line ends in LF, not CRLF')
-    used = ['bareLf']
+    used.push('bareLf')
   }
   if (slEnd - start > limits.maxStartLineBytes) {
     return fail(E.START_LINE_TOO_LONG, start + limits.maxStartLineBytes, 'start line too long')
@@ -154,7 +154,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   let p = nextLine
   const sl = parseStartLine(bytes, start, slEnd, lenient?.extraWhitespaceInStartLine === true)
   if (!sl.ok) return sl
-  if (sl.lenient) (used ??= []).push('extraWhitespaceInStartLine')
+  if (sl.lenient) used.push('extraWhitespaceInStartLine')
   const isRequest = sl.kind === 'request'
 
   // ---- header section ------------------------------------------------------------------------------
@@ -175,8 +175,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
       if (e !== p) return fail(E.BAD_HEADER, p, 'header name is not a token')
       if (bareLfSeen) {
         if (lenient?.bareLf !== true) return fail(E.BAD_LINE_ENDING, e, 'line ends in LF, not CRLF')
-        if (used === undefined) used = ['bareLf']
-        else if (!used.includes('bareLf')) used.push('bareLf')
+        if (!used.includes('bareLf')) used.push('bareLf')
       }
       bodyStart = nextLine
       break
@@ -201,8 +200,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
       if (e < 0) return fail(E.BAD_LINE_ENDING, -1 - e, 'bare CR')
       if (bareLfSeen) {
         if (lenient?.bareLf !== true) return fail(E.BAD_LINE_ENDING, e, 'line ends in LF, not CRLF')
-        if (used === undefined) used = ['bareLf']
-        else if (!used.includes('bareLf')) used.push('bareLf')
+        if (!used.includes('bareLf')) used.push('bareLf')
       }
       const next = nextLine
       if (next >= len || (bytes[next] !== SP && bytes[next] !== HT)) break
@@ -231,7 +229,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     if (stream || lenient?.unterminatedHeaders !== true) {
       return fail(E.HEADERS_INCOMPLETE, len, 'header section not terminated by an empty line')
     }
-    ;(used ??= []).push('unterminatedHeaders')
+    used.push('unterminatedHeaders')
     bodyStart = len
   }
   if (bodyStart > maxHeaderEnd) return fail(E.HEADERS_TOO_LARGE, maxHeaderEnd, 'header section too large')
@@ -319,7 +317,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   if (iCseq === -1) return missing('CSeq')
   if (isRequest && iMaxFwd === -1) {
     if (lenient?.missingMaxForwards !== true) return missing('Max-Forwards')
-    ;(used ??= []).push('missingMaxForwards')
+    used.push('missingMaxForwards')
   }
 
   // Via
@@ -425,7 +423,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
       if (stream || lenient?.contentLengthExceedsBody !== true) {
         return fail(E.BODY_INCOMPLETE, len, `Content-Length ${contentLength} but ${available} body bytes`)
       }
-      ;(used ??= []).push('contentLengthExceedsBody')
+      used.push('contentLengthExceedsBody')
       bodyEnd = len
     } else bodyEnd = bodyStart + contentLength // RFC 3261 §18.3: extra datagram bytes are ignored
   } else if (available === 0) {
@@ -435,7 +433,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
       return fail(E.MISSING_CONTENT_LENGTH, bodyStart, 'body without Content-Length')
     }
     if (available > limits.maxBodyBytes) return fail(E.BODY_TOO_LARGE, bodyStart, 'body too large')
-    ;(used ??= []).push('missingContentLength')
+    used.push('missingContentLength')
     bodyEnd = len
   }
 
@@ -457,7 +455,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     contact,
     contentLength: contentLength === -1 ? undefined : contentLength,
     body: bytes.subarray(bodyStart, bodyEnd),
-    leniencies: used ?? [],
+    leniencies: used,
     raw: bytes.subarray(start, bodyEnd),
   })
   return { ok: true, message: message as unknown as SipMessage }
