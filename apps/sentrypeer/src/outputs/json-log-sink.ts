@@ -1,5 +1,5 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { type Logger, pino } from 'pino'
 import {
   DEFAULT_CLOSE_TIMEOUT_MS,
@@ -59,15 +59,17 @@ type SonicBoomLike = {
  * ```
  */
 export function createJsonLogSink(init: JsonLogSinkInit): JsonLogSink {
+  // Resolved now: the file is opened asynchronously and reopened later, whatever the cwd is then.
+  const file = resolve(init.file)
   try {
-    mkdirSync(dirname(init.file), { recursive: true })
-    closeSync(openSync(init.file, 'a'))
+    mkdirSync(dirname(file), { recursive: true })
+    closeSync(openSync(file, 'a'))
   } catch (cause) {
-    throw new JsonLogOpenError(init.file, { cause })
+    throw new JsonLogOpenError(file, { cause })
   }
   const stats: JsonLogStats = { accepted: 0, delivered: 0, dropped: 0, errors: 0 }
   const dest = pino.destination({
-    dest: init.file,
+    dest: file,
     sync: false,
     append: true,
     minLength: 0,
@@ -84,7 +86,7 @@ export function createJsonLogSink(init: JsonLogSinkInit): JsonLogSink {
   dest.on('error', (err) => {
     stats.errors += 1
     if (stats.errors === 1 || stats.errors % 1000 === 0) {
-      init.logger?.error({ err, file: init.file, errors: stats.errors }, 'JSON log write failed')
+      init.logger?.error({ err, file, errors: stats.errors }, 'JSON log write failed')
     }
   })
   let closed = false
@@ -114,7 +116,7 @@ export function createJsonLogSink(init: JsonLogSinkInit): JsonLogSink {
         dest.reopen()
       } catch (err) {
         stats.errors += 1
-        init.logger?.error({ err, file: init.file }, 'JSON log reopen failed')
+        init.logger?.error({ err, file }, 'JSON log reopen failed')
       }
     },
     stats() {

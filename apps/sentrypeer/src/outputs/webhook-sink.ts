@@ -123,7 +123,8 @@ export function createWebhookSink(init: WebhookSinkInit): WebhookSink {
         stats.failures += 1
         const status = (err as OAuth2TokenError).status
         init.logger?.warn({ err, url: init.oauth2?.tokenUrl }, 'webhook OAuth2 token request failed')
-        return status !== undefined && !retryableStatus(status) && status !== 401 ? 'permanent' : 'retry'
+        // A 4xx from the token endpoint (bad client credentials) will not heal by retrying this event.
+        return status !== undefined && !retryableStatus(status) ? 'permanent' : 'retry'
       }
       headers.authorization = `Bearer ${token}`
     }

@@ -227,6 +227,33 @@ describe('createWebhookSink', () => {
     expect(sink.stats()).toMatchObject({ delivered: 1, failures: 2, retries: 2, tokenRequests: 3 })
   })
 
+  it('does not retry an event when the token endpoint refuses the client credentials', async () => {
+    const s = await server((req, res) => {
+      if (req.path === '/token') {
+        res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"access_denied"}')
+        return
+      }
+      res.writeHead(200).end()
+    })
+    const sink = createWebhookSink({
+      url: `${s.url}/e`,
+      appVersion: '1',
+      retryMinMs: 10,
+      oauth2: { clientId: 'a', clientSecret: 'wrong', tokenUrl: `${s.url}/token` },
+    })
+    sink.write(makeEvent())
+    await waitFor(() => (sink.stats().gaveUp === 1 ? true : undefined))
+    await sink.close()
+    expect(s.requests.map((r) => r.path)).toEqual(['/token'])
+    expect(sink.stats()).toMatchObject({
+      delivered: 0,
+      dropped: 1,
+      failures: 1,
+      retries: 0,
+      tokenRequests: 1,
+    })
+  })
+
   it('with a dead server: bounded queue, drops counted, write never throws, close returns by its deadline', async () => {
     // A port that was listening and is now closed: connection refused.
     const s = await startServer(() => {})
