@@ -150,10 +150,13 @@ export function sentrypeerContender(parse: ParseFn, parseUri: ParseUriFn): Conte
   }
 }
 
-/** Loads our parser from the built package (`dist/`), or returns undefined when it is not there yet. */
+/**
+ * Loads our parser from the built package (`dist/`, or the module named by the SIP_DIST environment
+ * variable), or returns undefined when it is not there yet.
+ */
 export async function loadSentrypeer(): Promise<Contender | undefined> {
   try {
-    const mod = (await import('../dist/index.js' as string)) as {
+    const mod = (await import(process.env.SIP_DIST ?? ('../dist/index.js' as string))) as {
       parse?: ParseFn
       parseUri?: ParseUriFn
     }

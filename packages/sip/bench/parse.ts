@@ -4,7 +4,7 @@
  * each round). Prints a Markdown table of the median messages/second per contender and message.
  *
  * Run: `npx -y pnpm@12.21.0 --filter @sentrypeer/sip bench` (builds dist/ first).
- * Options: ROUNDS (default 25), SLICE_MS (default 40) as environment variables.
+ * Options: ROUNDS (default 25), SLICE_MS (default 40), SIP_DIST (module to test, default dist/).
  */
 
 import { availableParallelism, cpus } from 'node:os'
