@@ -87,6 +87,8 @@ export interface ApiStore {
     family?: 4 | 6
     origin?: OriginFilter
   }): InputResult<Iterable<ApiIpSummary>>
+  /** The summary only; the fast path of `/ip-addresses/{ip}?recent=0`. */
+  lookupIp(ip: string): ApiIpSummary | undefined
   getIp(ip: string, recentEvents?: number): (ApiIpSummary & { recentEvents: ApiStoredEvent[] }) | undefined
   listNumbers(query?: ApiListQuery & { origin?: OriginFilter }): InputResult<ApiPage<ApiNumberSummary>>
   getNumber(

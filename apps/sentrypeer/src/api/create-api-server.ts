@@ -29,6 +29,7 @@ import { createOpenApiDocument } from './create-openapi-document.js'
 import { createDecisionStream } from './decision-stream.js'
 import { type ApiErrorCode, HttpApiError, InvalidApiOptionError, TokenRequiredError } from './errors.js'
 import { type BlocklistFormat, formatBlocklist } from './format-blocklist.js'
+import { formatTimestamp } from './format-timestamp.js'
 import { formatMetric, type Metrics } from './metrics.js'
 import { toApiEvent } from './to-api-event.js'
 
@@ -123,9 +124,7 @@ function parseSince(text: string | undefined): number | undefined {
   return ms
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString()
-}
+const iso = formatTimestamp
 
 const ROUTES = new Map<string, ApiRoute>((API_ROUTES as readonly ApiRoute[]).map((r) => [r.operationId, r]))
 
@@ -403,7 +402,9 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
   })
 
   route('getIpAddress', '/ip-addresses/:ip', (_request, reply, { params, query }) => {
-    const detail = store.getIp(params.ip ?? '', (query.recent as number | undefined) ?? recentDefault)
+    const recent = (query.recent as number | undefined) ?? recentDefault
+    const ip = params.ip ?? ''
+    const detail = recent === 0 ? withoutEvents(store.lookupIp(ip)) : store.getIp(ip, recent)
     if (detail === undefined) throw new HttpApiError(404, 'NOT_FOUND', 'No bad actor found')
     return json(reply, {
       ip_address_found: detail.ip,
@@ -720,6 +721,10 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
       await app.close()
     },
   }
+}
+
+function withoutEvents<T>(summary: T | undefined): (T & { recentEvents: ApiStoredEvent[] }) | undefined {
+  return summary === undefined ? undefined : { ...summary, recentEvents: [] }
 }
 
 /** Streams `{"<list>":[...],"<total>":N}` so a list of any size never sits whole in memory. */

@@ -135,6 +135,9 @@ describe('createApiServer without a token (loopback)', () => {
     })
     const v6 = await api.getIpAddress('2001:db8::3')
     expect(v6.recent_events).toHaveLength(1)
+    const summaryOnly = await api.getIpAddress('203.0.113.1', { recent: 0 })
+    expect(summaryOnly).toEqual({ ...detail, recent_events: [] })
+    await expect(api.getIpAddress('192.0.2.99', { recent: 0 })).rejects.toMatchObject({ status: 404 })
 
     const unknown = await api.getIpAddress('192.0.2.99').catch((e: unknown) => e)
     expect(unknown).toBeInstanceOf(HttpError)

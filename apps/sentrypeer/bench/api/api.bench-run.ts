@@ -1,0 +1,173 @@
+/**
+ * HTTP API benchmark: 1M events from 100k IPs in a real SQLite store, the real server, and wrk
+ * (Debian) with 2 threads and 32 connections. Prints a Markdown table for docs/benchmarks.md.
+ *
+ * Run: cd apps/sentrypeer && ../../node_modules/.bin/vitest run --config bench/api/vitest.config.ts
+ * Sizes: BENCH_EVENTS (default 1000000), BENCH_IPS (default 100000), BENCH_SECONDS (default 10).
+ */
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { openStore } from '@sentrypeer/store'
+import { it } from 'vitest'
+import { createAllowlist, createApiServer, createMetrics } from '../../src/api/index.js'
+
+const run = promisify(execFile)
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000)
+const IPS = Number(process.env.BENCH_IPS ?? 100_000)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+
+/** The i-th bench address, inside 198.18.0.0/15 (RFC 2544 benchmarking range, 131072 addresses). */
+function ipOf(i: number): string {
+  return `198.${18 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`
+}
+
+interface WrkResult {
+  requestsPerSecond: number
+  p50Ms: number
+  p99Ms: number
+  transferPerSecond: string
+  errors: string
+}
+
+function toMs(text: string): number {
+  const m = text.match(/^([\d.]+)(us|ms|s|m)$/)
+  if (m === null) return Number.NaN
+  const v = Number(m[1])
+  return m[2] === 'us' ? v / 1000 : m[2] === 'ms' ? v : m[2] === 's' ? v * 1000 : v * 60_000
+}
+
+async function wrk(url: string, threads: number, connections: number, script?: string): Promise<WrkResult> {
+  const args = [`-t${threads}`, `-c${connections}`, `-d${SECONDS}s`, '--latency', '--timeout', '10s']
+  if (script !== undefined) args.push('-s', script)
+  const { stdout } = await run('wrk', [...args, url], { maxBuffer: 1 << 20 })
+  const rps = Number(stdout.match(/Requests\/sec:\s+([\d.]+)/)?.[1])
+  const p50 = toMs(stdout.match(/\s50%\s+(\S+)/)?.[1] ?? '')
+  const p99 = toMs(stdout.match(/\s99%\s+(\S+)/)?.[1] ?? '')
+  const transfer = stdout.match(/Transfer\/sec:\s+(\S+)/)?.[1] ?? '?'
+  const errors = [stdout.match(/Socket errors:.*/)?.[0], stdout.match(/Non-2xx.*/)?.[0]]
+    .filter(Boolean)
+    .join('; ')
+  return {
+    requestsPerSecond: rps,
+    p50Ms: p50,
+    p99Ms: p99,
+    transferPerSecond: transfer,
+    errors: errors || 'none',
+  }
+}
+
+it('API under wrk', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sentrypeer-bench-api-'))
+  const now = Date.now()
+  const store = openStore({ path: path.join(dir, 'bench.db'), pruneIntervalMs: 0 })
+  const loadStart = performance.now()
+  for (let n = 0; n < EVENTS; n++) {
+    const ip = ipOf(n % IPS)
+    while (
+      !store.record({
+        eventTime: now - 6 * 86_400_000 + Math.floor((n / EVENTS) * 6 * 86_400_000),
+        eventUuid: `bench-${n}`,
+        sourceIp: ip,
+        sourcePort: 5060,
+        destinationIp: '127.0.0.1',
+        destinationPort: 5060,
+        transport: n % 3 === 0 ? 'tcp' : 'udp',
+        method: n % 5 === 0 ? 'REGISTER' : 'INVITE',
+        calledNumberRaw: `00${n % 5000}`,
+        calledNumberNormalized: `00${n % 5000}`,
+        userAgent: `scanner-${n % 50}`,
+        collectionMode: 'passive',
+        collectorNodeId: 'bench',
+        origin: 'local',
+      })
+    ) {
+      await store.flush()
+    }
+    if (n % 50_000 === 49_999) await store.flush()
+  }
+  await store.flush()
+  const loadSeconds = (performance.now() - loadStart) / 1000
+
+  const server = await createApiServer(
+    { host: '127.0.0.1', port: 0 },
+    { store, metrics: createMetrics(), allowlist: createAllowlist() },
+  )
+  const lua = path.join(dir, 'random-ip.lua')
+  writeFileSync(
+    lua,
+    // wrk's Lua is LuaJIT (Lua 5.1): no bit operators, so split the index arithmetically.
+    `math.randomseed(os.time())\nrequest = function()\n  local i = math.random(0, ${IPS - 1})\n` +
+      `  local a = 18 + math.floor(i / 65536)\n  local b = math.floor(i / 256) % 256\n  local c = i % 256\n` +
+      `  return wrk.format("GET", string.format("/ip-addresses/198.%d.%d.%d", a, b, c))\nend\n`,
+  )
+  const luaSummary = path.join(dir, 'random-ip-summary.lua')
+  writeFileSync(
+    luaSummary,
+    `math.randomseed(os.time())\nrequest = function()\n  local i = math.random(0, ${IPS - 1})\n` +
+      `  local a = 18 + math.floor(i / 65536)\n  local b = math.floor(i / 256) % 256\n  local c = i % 256\n` +
+      `  return wrk.format("GET", string.format("/ip-addresses/198.%d.%d.%d?recent=0", a, b, c))\nend\n`,
+  )
+  // Size of the big responses.
+  const whole = await (await fetch(`${server.url}/ip-addresses`)).text()
+  const plain = await (await fetch(`${server.url}/blocklist?format=plain`)).text()
+
+  const rows: Array<[string, string, WrkResult]> = []
+  // Baseline: the HTTP stack alone on this machine at this moment.
+  rows.push(['`/health-check` (baseline)', '-t2 -c32', await wrk(`${server.url}/health-check`, 2, 32)])
+  rows.push([
+    '`/ip-addresses/{ip}` (random of 100k, 20 recent events)',
+    '-t2 -c32',
+    await wrk(server.url, 2, 32, lua),
+  ])
+  rows.push([
+    '`/ip-addresses/{ip}?recent=0` (random of 100k)',
+    '-t2 -c32',
+    await wrk(server.url, 2, 32, luaSummary),
+  ])
+  rows.push([
+    '`/ip-addresses?limit=100` (first page)',
+    '-t2 -c32',
+    await wrk(`${server.url}/ip-addresses?limit=100`, 2, 32),
+  ])
+  rows.push([
+    '`/ip-addresses?limit=100` (first page)',
+    '-t1 -c1',
+    await wrk(`${server.url}/ip-addresses?limit=100`, 1, 1),
+  ])
+  rows.push([
+    '`/ip-addresses` (full list, streamed)',
+    '-t2 -c32',
+    await wrk(`${server.url}/ip-addresses`, 2, 32),
+  ])
+  rows.push([
+    '`/ip-addresses` (full list, streamed)',
+    '-t1 -c1',
+    await wrk(`${server.url}/ip-addresses`, 1, 1),
+  ])
+  rows.push([
+    '`/blocklist?format=plain`',
+    '-t2 -c32',
+    await wrk(`${server.url}/blocklist?format=plain`, 2, 32),
+  ])
+  rows.push(['`/blocklist?format=plain`', '-t1 -c1', await wrk(`${server.url}/blocklist?format=plain`, 1, 1)])
+
+  const lines = [
+    `Data: ${EVENTS.toLocaleString('en')} events from ${IPS.toLocaleString('en')} IPs loaded in ${loadSeconds.toFixed(1)} s; ` +
+      `full \`/ip-addresses\` body ${(whole.length / 1e6).toFixed(1)} MB, plain blocklist ${(plain.length / 1e6).toFixed(1)} MB; ` +
+      `wrk ${SECONDS} s per row.`,
+    '',
+    '| route | wrk | requests/s | p50 | p99 | transfer/s | errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+    ...rows.map(
+      ([route, mode, r]) =>
+        `| ${route} | ${mode} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} ms | ${r.p99Ms.toFixed(2)} ms | ${r.transferPerSecond} | ${r.errors} |`,
+    ),
+  ]
+  console.log(`\n${lines.join('\n')}\n`)
+  await server.close()
+  await store.close()
+  rmSync(dir, { recursive: true, force: true })
+})
