@@ -24,6 +24,8 @@ export interface TlsPairInit {
   renewBeforeMs?: number
   rsaKeyBits?: number
   commonName?: string
+  /** Largest certificate or key file read. */
+  maxPemFileBytes?: number
   /** Clock, for the expiry check. */
   now?: () => number
 }
@@ -42,11 +44,11 @@ export interface TlsPair {
   validTo: Date
 }
 
-async function readPem(file: string, what: string): Promise<string> {
+async function readPem(file: string, what: string, maxBytes: number): Promise<string> {
   try {
     const info = await stat(file)
     if (!info.isFile()) throw new Error('not a regular file')
-    if (info.size > MAX_PEM_FILE_BYTES) throw new Error(`larger than ${MAX_PEM_FILE_BYTES} bytes`)
+    if (info.size > maxBytes) throw new Error(`larger than ${maxBytes} bytes`)
     return await readFile(file, 'utf8')
   } catch (cause) {
     throw new TlsError(
@@ -142,6 +144,7 @@ async function exists(file: string): Promise<boolean> {
  */
 export async function loadOrCreateTlsPair(init: TlsPairInit): Promise<TlsPair> {
   const now = init.now ?? Date.now
+  const maxBytes = init.maxPemFileBytes ?? MAX_PEM_FILE_BYTES
   if (init.certFile !== undefined || init.keyFile !== undefined) {
     if (!init.certFile || !init.keyFile) {
       throw new TlsError(
@@ -150,8 +153,8 @@ export async function loadOrCreateTlsPair(init: TlsPairInit): Promise<TlsPair> {
       )
     }
     const [cert, key] = await Promise.all([
-      readPem(init.certFile, 'certificate'),
-      readPem(init.keyFile, 'key'),
+      readPem(init.certFile, 'certificate', maxBytes),
+      readPem(init.keyFile, 'key', maxBytes),
     ])
     const checked = check(cert, key, init.certFile, init.keyFile)
     return {
@@ -170,7 +173,10 @@ export async function loadOrCreateTlsPair(init: TlsPairInit): Promise<TlsPair> {
   const renewBefore = init.renewBeforeMs ?? DEFAULT_RENEW_BEFORE_MS
   if ((await exists(certFile)) && (await exists(keyFile))) {
     try {
-      const [cert, key] = await Promise.all([readPem(certFile, 'certificate'), readPem(keyFile, 'key')])
+      const [cert, key] = await Promise.all([
+        readPem(certFile, 'certificate', maxBytes),
+        readPem(keyFile, 'key', maxBytes),
+      ])
       const checked = check(cert, key, certFile, keyFile)
       const validTo = new Date(checked.cert.validTo)
       if (validTo.getTime() - renewBefore > now()) {

@@ -178,6 +178,11 @@ describe('loadOrCreateTlsPair', () => {
     expect(missing.message).toContain('nope.pem')
     const isDir = await caught(loadOrCreateTlsPair({ certFile: dir, keyFile: opensslKey, dir }))
     expect(isDir.code).toBe('TLS_FILE_UNREADABLE')
+    const tooBig = await caught(
+      loadOrCreateTlsPair({ certFile: opensslCert, keyFile: opensslKey, dir, maxPemFileBytes: 16 }),
+    )
+    expect(tooBig.code).toBe('TLS_FILE_UNREADABLE')
+    expect(tooBig.message).toContain('larger than 16 bytes')
     expect((await caught(loadOrCreateTlsPair({ certFile: opensslCert, dir }))).code).toBe(
       'TLS_HALF_CONFIGURED',
     )
