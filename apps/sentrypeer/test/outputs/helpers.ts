@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createSocket } from 'node:dgram'
 import { once } from 'node:events'
+import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import type { HoneypotEvent } from '../../src/outputs/index.js'
 
@@ -92,6 +93,30 @@ export async function startUdpReceiver(): Promise<SyslogReceiver & { port: numbe
     port: sock.address().port,
     async close() {
       await new Promise<void>((resolve) => sock.close(() => resolve()))
+    },
+  }
+}
+
+/** A real TCP syslog receiver on 127.0.0.1 (RFC 6587 non-transparent framing: one packet per LF). */
+export async function startTcpReceiver(): Promise<SyslogReceiver & { port: number }> {
+  const messages: string[] = []
+  const server = createServer((conn) => {
+    let rest = ''
+    conn.setEncoding('utf8')
+    conn.on('data', (text: string) => {
+      rest += text
+      const lines = rest.split('\n')
+      rest = lines.pop() ?? ''
+      messages.push(...lines.filter((l) => l !== ''))
+    })
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return {
+    messages,
+    port: (server.address() as { port: number }).port,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
 }

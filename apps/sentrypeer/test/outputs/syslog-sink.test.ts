@@ -7,6 +7,7 @@ import {
   makeEvent,
   parseRfc3164,
   type SyslogReceiver,
+  startTcpReceiver,
   startUdpReceiver,
   startUnixReceiver,
   waitFor,
@@ -106,6 +107,25 @@ describe('createSyslogSink', () => {
       message: 'Source IP: 198.51.100.23, Method: REGISTER, Agent: PolycomVVX',
     })
     expect(packet?.hostname).toBeTruthy()
+  })
+
+  it('sends to a TCP syslog server', async () => {
+    const tcp = await startTcpReceiver()
+    receiver = tcp
+    const sink = createSyslogSink({ target: { host: '127.0.0.1', port: tcp.port, protocol: 'tcp' } })
+    sink.write(makeEvent({ sourceIp: '198.51.100.24' }))
+    sink.write(makeEvent({ sourceIp: '2001:db8::24' }))
+    await sink.close()
+    await waitFor(() => (tcp.messages.length >= 2 ? true : undefined), 10_000, 'two TCP syslog lines')
+    expect(tcp.messages.map((m) => parseRfc3164(m))).toMatchObject([
+      {
+        pri: AUTH_NOTICE,
+        tag: 'sentrypeer',
+        pid: process.pid,
+        message: 'Source IP: 198.51.100.24, Method: INVITE, Agent: friendly-scanner',
+      },
+      { message: 'Source IP: 2001:db8::24, Method: INVITE, Agent: friendly-scanner' },
+    ])
   })
 
   it('restarts logger with backoff while the socket is missing and delivers the buffered lines', async () => {

@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process'
 import { PassThrough, Writable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { createVerboseSink, verboseLine } from '../../src/outputs/index.js'
 import { makeEvent } from './helpers.js'
@@ -57,5 +60,31 @@ describe('createVerboseSink', () => {
     expect(() => sink.write(makeEvent())).not.toThrow()
     expect(sink.stats().dropped).toBe(1)
     await sink.close()
+  })
+})
+
+describe('verbose output of a real process', () => {
+  it("goes to the process's stderr, one line per event, nothing on stdout", async () => {
+    const hook = fileURLToPath(new URL('./ts-resolve.mjs', import.meta.url))
+    const outputs = fileURLToPath(new URL('../../src/outputs/index.ts', import.meta.url))
+    const helpers = fileURLToPath(new URL('./helpers.ts', import.meta.url))
+    const script = [
+      `import { createOutputs } from ${JSON.stringify(outputs)}`,
+      `import { makeEvent } from ${JSON.stringify(helpers)}`,
+      "const o = createOutputs({ verbose: true, appVersion: '1', nodeId: 'n' })",
+      "o.write(makeEvent({ sourceIp: '192.0.2.91' }))",
+      "o.write(makeEvent({ sourceIp: '192.0.2.92', userAgent: '\\u001b[31mred' }))",
+      'await o.close()',
+    ].join('\n')
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--no-warnings', '--import', hook, '--input-type=module', '-e', script],
+      { cwd: fileURLToPath(new URL('.', import.meta.url)) },
+    )
+    expect(stdout).toBe('')
+    const lines = stderr.trimEnd().split('\n')
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toContain(' UDP 192.0.2.91:5062 -> 203.0.113.1:5060 INVITE ')
+    expect(lines[1]).toContain('agent "\\x1b[31mred"')
   })
 })
