@@ -5,10 +5,9 @@
  */
 import { createRequire } from 'node:module'
 import { Parser as SipJsParser } from 'sip.js/lib/core/messages/parser.js'
-import type { ParseResult, UriResult } from '../src/types.js'
+import type { ParseResult } from '../src/types.js'
 
 type ParseFn = (bytes: Uint8Array) => ParseResult
-type ParseUriFn = (text: string) => UriResult
 
 /** The fields every adapter extracts. */
 export interface Fields {
@@ -118,8 +117,8 @@ export const jssipContender: Contender = {
   },
 }
 
-/** @sentrypeer/sip: bytes in, accessors out; the Request-URI user through `parseUri`. */
-export function sentrypeerContender(parse: ParseFn, parseUri: ParseUriFn): Contender {
+/** @sentrypeer/sip: bytes in, accessors out (the Request-URI user from `parsedRequestUri`). */
+export function sentrypeerContender(parse: ParseFn): Contender {
   return {
     name: '@sentrypeer/sip',
     parse(bytes) {
@@ -127,11 +126,7 @@ export function sentrypeerContender(parse: ParseFn, parseUri: ParseUriFn): Conte
       if (!r.ok) return undefined
       const m = r.message
       const via = m.via[0]
-      let ruriUser: string | undefined
-      if (m.kind === 'request') {
-        const u = parseUri(m.requestUri)
-        if (u.ok) ruriUser = u.uri.user
-      }
+      const ruriUser = m.kind === 'request' ? m.parsedRequestUri?.user : undefined
       return {
         method: m.kind === 'request' ? m.method : String(m.status),
         ruriUser,
@@ -158,10 +153,9 @@ export async function loadSentrypeer(): Promise<Contender | undefined> {
   try {
     const mod = (await import(process.env.SIP_DIST ?? ('../dist/index.js' as string))) as {
       parse?: ParseFn
-      parseUri?: ParseUriFn
     }
-    if (typeof mod.parse !== 'function' || typeof mod.parseUri !== 'function') return undefined
-    return sentrypeerContender(mod.parse, mod.parseUri)
+    if (typeof mod.parse !== 'function') return undefined
+    return sentrypeerContender(mod.parse)
   } catch {
     return undefined
   }
