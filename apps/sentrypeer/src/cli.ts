@@ -69,6 +69,8 @@ export async function main(
   }
   const cli = program.opts<Partial<Record<OptionKey, unknown>>>()
 
+  // Listen for the signals before anything is started or reported ready, so none is missed.
+  const signalled = waitForSignal()
   let daemon: DaemonHandle
   try {
     const config = loadConfig({ cli, env })
@@ -96,7 +98,10 @@ export async function main(
     },
     'sentrypeer ready',
   )
-  const signal = await waitForSignal()
+  // With -R nothing else may hold the event loop open: keep the process alive until a signal.
+  const keepAlive = setInterval(() => {}, 2 ** 30)
+  const signal = await signalled
+  clearInterval(keepAlive)
   logger.info({ signal }, 'stopping')
   process.off('SIGHUP', onHup)
   await daemon.close()
