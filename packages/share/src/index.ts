@@ -222,6 +222,8 @@ export interface ShareStats {
   requestsServed: number
   requestsRefused: number
   catchUps: number
+  /** Records the sink threw on (they stay indexed; the application should look at its store). */
+  sinkErrors: number
   /** Connected peers. */
   peers: number
   /** Connected peers subscribed to the records topic. */

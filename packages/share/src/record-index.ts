@@ -115,7 +115,8 @@ export class RecordIndex {
     return dropped
   }
 
-  private remove(id: string): void {
+  /** Forgets one record. */
+  remove(id: string): void {
     const entry = this.byId.get(id)
     if (entry === undefined) return
     this.byId.delete(id)

@@ -185,7 +185,10 @@ class DefaultShareNode<R> implements ShareNode<R> {
     try {
       await this.components.sink.accept(signed, { from, via, confirmed })
     } catch {
+      // not stored: forget it so digests stay true and a later catch-up fetches it again
       this.counters.sinkErrors++
+      this.index.remove(signed.id)
+      return false
     }
     this.emit('record', { signed, from, via, confirmed })
     return true
@@ -480,6 +483,7 @@ class DefaultShareNode<R> implements ShareNode<R> {
       requestsServed: this.counters.requestsServed,
       requestsRefused: this.counters.requestsRefused,
       catchUps: this.counters.catchUps,
+      sinkErrors: this.counters.sinkErrors,
       peers: this.node?.getPeers().length ?? 0,
       topicPeers: this.node?.services.pubsub.getSubscribers(this.ids.recordsTopic).length ?? 0,
     }

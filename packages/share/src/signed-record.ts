@@ -6,6 +6,7 @@ import { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_FUTURE_SKEW_MS, DEFAULT_MAX_RECORD_BYTE
 import { InvalidRecordError, type RecordError, type RecordErrorCode } from './errors.ts'
 import type { RecordCodec, SignedRecord, ValidationResult } from './index.ts'
 import { readVarint, varintLength, writeVarint } from './varint.ts'
+import { verifyEd25519 } from './verify-ed25519.ts'
 
 /** Envelope format version (first byte of every envelope). */
 export const ENVELOPE_VERSION = 1
@@ -96,6 +97,32 @@ export async function signRecord<R>(
   }
 }
 
+/** Collector keys seen recently: parsing a key and deriving its peer id costs more than a signature check. */
+const MAX_CACHED_COLLECTORS = 4096
+const collectors = new Map<string, { raw: Uint8Array; peerId: string }>()
+
+/** Parses a collector key (libp2p protobuf, Ed25519 only, canonical); a string says why it is refused. */
+function collectorKey(keyBytes: Uint8Array): { raw: Uint8Array; peerId: string } | string {
+  const id = Buffer.from(keyBytes).toString('hex')
+  const hit = collectors.get(id)
+  if (hit !== undefined) return hit
+  let publicKey: ReturnType<typeof publicKeyFromProtobuf>
+  try {
+    publicKey = publicKeyFromProtobuf(keyBytes)
+  } catch {
+    return 'collector key is not a libp2p public key'
+  }
+  if (publicKey.type !== 'Ed25519') return `collector key type ${publicKey.type}`
+  if (!sameBytes(publicKeyToProtobuf(publicKey), keyBytes)) return 'collector key is not canonically encoded'
+  const entry = { raw: publicKey.raw, peerId: peerIdFromPublicKey(publicKey).toString() }
+  if (collectors.size >= MAX_CACHED_COLLECTORS) {
+    const oldest = collectors.keys().next().value
+    if (oldest !== undefined) collectors.delete(oldest)
+  }
+  collectors.set(id, entry)
+  return entry
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
@@ -129,17 +156,8 @@ export async function openRecord<R>(
     return fail('TRUNCATED', 1, 'collector key length runs past the end')
   }
   const keyBytes = bytes.subarray(keyLen.next, keyLen.next + keyLen.value)
-  let publicKey: ReturnType<typeof publicKeyFromProtobuf>
-  try {
-    publicKey = publicKeyFromProtobuf(keyBytes)
-  } catch {
-    return fail('BAD_KEY', keyLen.next, 'collector key is not a libp2p public key')
-  }
-  if (publicKey.type !== 'Ed25519')
-    return fail('BAD_KEY', keyLen.next, `collector key type ${publicKey.type}`)
-  if (!sameBytes(publicKeyToProtobuf(publicKey), keyBytes)) {
-    return fail('BAD_KEY', keyLen.next, 'collector key is not canonically encoded')
-  }
+  const collector = collectorKey(keyBytes)
+  if (typeof collector === 'string') return fail('BAD_KEY', keyLen.next, collector)
   const payloadAt = keyLen.next + keyLen.value
   const payloadLen = readVarint(bytes, payloadAt)
   if (payloadLen === undefined || payloadLen.next + payloadLen.value > bytes.length) {
@@ -153,13 +171,8 @@ export async function openRecord<R>(
   }
   const signature = bytes.subarray(sigLen.next)
   const input = signingInput(rules.namespace, bytes.subarray(0, sigAt))
-  let verified = false
-  try {
-    verified = await publicKey.verify(input, signature)
-  } catch {
-    verified = false
-  }
-  if (!verified) return fail('BAD_SIGNATURE', sigLen.next, 'signature does not verify')
+  if (!verifyEd25519(collector.raw, input, signature))
+    return fail('BAD_SIGNATURE', sigLen.next, 'signature does not verify')
   let record: R
   try {
     record = rules.codec.decode(payload)
@@ -199,7 +212,7 @@ export async function openRecord<R>(
       record,
       key,
       collectedAt,
-      collector: peerIdFromPublicKey(publicKey).toString(),
+      collector: collector.peerId,
       bytes,
     },
   }

@@ -1,0 +1,71 @@
+/**
+ * Time for a new node to catch up RECORDS records (spread over the last six days, from 50 collectors)
+ * from one peer, each node its own process on 127.0.0.1; then the time for a second catch-up round when
+ * both sides already share everything (digests only).
+ * Run: node packages/share/bench/catch-up.ts   (Node 24, from the repo root)
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { type RecordRules, signRecord } from '../src/index.ts'
+import { type Observation, observationCodec, validateObservation } from '../test/fixtures/observation.ts'
+import { type NodeProcess, spawnNode, waitFor } from '../test/fixtures/spawn-node.ts'
+
+const RECORDS = Number(process.env.RECORDS ?? 100_000)
+const COLLECTORS = 50
+const rules: RecordRules<Observation> = {
+  namespace: 'sentrypeer',
+  codec: observationCodec,
+  validate: validateObservation,
+  key: (r) => r.station,
+  collectedAt: (r) => r.at,
+}
+const dir = mkdtempSync(join(tmpdir(), 'share-bench-'))
+const nodes: NodeProcess[] = []
+try {
+  const keys = await Promise.all(Array.from({ length: COLLECTORS }, () => generateKeyPair('Ed25519')))
+  const now = Date.now()
+  const lines: string[] = []
+  for (let i = 0; i < RECORDS; i++) {
+    const at = now - Math.floor((i / RECORDS) * 6 * 24 * 3_600_000)
+    const s = await signRecord(
+      { station: `s-${i % 20_000}`, reading: i % 100, at },
+      keys[i % COLLECTORS] as never,
+      rules,
+    )
+    lines.push(Buffer.from(s.bytes).toString('base64'))
+  }
+  writeFileSync(join(dir, 'full.jsonl'), `${lines.join('\n')}\n`)
+  const tLoad = Date.now()
+  const full = await spawnNode({ keyFile: join(dir, 'full.key'), storeFile: join(dir, 'full.jsonl') })
+  nodes.push(full)
+  const loadMs = Date.now() - tLoad
+  const t0 = Date.now()
+  const fresh = await spawnNode({ keyFile: join(dir, 'fresh.key'), bootstrap: [full.addr] })
+  nodes.push(fresh)
+  await waitFor(
+    'catch-up complete',
+    async () => (await fresh.call<{ records: number }>('stats')).records >= RECORDS,
+    600_000,
+  )
+  const catchUpMs = Date.now() - t0
+  const t1 = Date.now()
+  const again = await fresh.call<
+    Array<{ bucketsCompared: number; bucketsFetched: number; accepted: number }>
+  >('catchUp', { peer: full.peerId })
+  const inSyncMs = Date.now() - t1
+  console.log(
+    JSON.stringify({
+      records: RECORDS,
+      loadAndVerifyMs: loadMs,
+      catchUpMs,
+      recordsPerSecond: Math.round(RECORDS / (catchUpMs / 1000)),
+      inSyncRoundMs: inSyncMs,
+      inSyncRound: again[0],
+    }),
+  )
+} finally {
+  await Promise.allSettled(nodes.map((n) => n.stop()))
+  rmSync(dir, { recursive: true, force: true })
+}
