@@ -466,8 +466,9 @@ class StreamFramer implements SipFramer {
       small = new Uint8Array(Math.min(SMALL_BLOCK, this.#limits.maxMessageBytes))
       this.#small = small
     }
-    small.set(chunk.subarray(start, end), this.#smallLength)
-    this.#smallLength += length
+    let at = this.#smallLength
+    for (let i = start; i < end; i++) small[at++] = chunk[i]!
+    this.#smallLength = at
   }
 
   /** Moves the used part of the small-piece block to the parts list. */
