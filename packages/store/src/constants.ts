@@ -76,3 +76,15 @@ export const MAX_IP_TEXT_LENGTH = 64
 
 /** Delay before retrying a batch whose write transaction failed (ms). */
 export const FLUSH_RETRY_DELAY_MS = 100
+
+/**
+ * SQLite page cache per connection (KiB). SQLite's default is 2 MiB; the summary and index pages of a
+ * million-event store do not fit in that, and every miss is a read (https://www.sqlite.org/pragma.html#pragma_cache_size).
+ */
+export const DEFAULT_CACHE_SIZE_KIB = 65_536
+
+/**
+ * WAL pages written before an automatic checkpoint. SQLite's default is 1000 (4 MiB); checkpointing less
+ * often merges the repeated writes to the same index pages into one copy (https://www.sqlite.org/wal.html).
+ */
+export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 10_000

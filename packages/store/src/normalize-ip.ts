@@ -26,6 +26,11 @@ export function normalizeIp(text: string): NormalizedIp | undefined {
   if (typeof text !== 'string' || text.length === 0 || text.length > MAX_IP_TEXT_LENGTH) return undefined
   if (IPV4.test(text)) return { ip: text, family: 4 }
   if (!text.includes(':')) return undefined
+  // Fast path for the common IPv4-mapped form that dual-stack sockets report.
+  if (text.length <= 22 && (text.startsWith('::ffff:') || text.startsWith('::FFFF:'))) {
+    const v4 = text.slice(7)
+    if (IPV4.test(v4)) return { ip: v4, family: 4 }
+  }
   const groups = parseIpv6(text)
   if (groups === undefined) return undefined
   if (

@@ -5,6 +5,7 @@ import type { SelectQueryBuilder } from 'kysely'
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_BUSY_TIMEOUT_MS,
+  DEFAULT_CACHE_SIZE_KIB,
   DEFAULT_FLUSH_INTERVAL_MS,
   DEFAULT_MAX_AGE_MS,
   DEFAULT_MAX_FLUSH_RETRIES,
@@ -15,6 +16,7 @@ import {
   DEFAULT_PRUNE_INTERVAL_MS,
   DEFAULT_RAW_MESSAGE_MAX_BYTES,
   DEFAULT_RECENT_EVENTS,
+  DEFAULT_WAL_AUTOCHECKPOINT_PAGES,
   FLUSH_RETRY_DELAY_MS,
   ITERATE_CHUNK,
   MAX_BUCKETS,
@@ -279,6 +281,12 @@ class SqliteStore implements Store {
       0,
     )
     this.pruneChunk = positiveInteger('pruneChunk', init.pruneChunk, DEFAULT_PRUNE_CHUNK)
+    const cacheSizeKiB = positiveInteger('cacheSizeKiB', init.cacheSizeKiB, DEFAULT_CACHE_SIZE_KIB)
+    const walAutocheckpointPages = positiveInteger(
+      'walAutocheckpointPages',
+      init.walAutocheckpointPages,
+      DEFAULT_WAL_AUTOCHECKPOINT_PAGES,
+    )
     const busyTimeoutMs = positiveInteger('busyTimeoutMs', init.busyTimeoutMs, DEFAULT_BUSY_TIMEOUT_MS, 0)
     this.maxFlushRetries = positiveInteger(
       'maxFlushRetries',
@@ -307,7 +315,9 @@ class SqliteStore implements Store {
       // WAL + NORMAL: a committed transaction survives a process crash; only an OS crash or power loss
       // can roll back the last commits (https://www.sqlite.org/pragma.html#pragma_synchronous).
       db.pragma('synchronous = NORMAL')
-      db.pragma('foreign_keys = ON')
+      db.pragma(`cache_size = ${-cacheSizeKiB}`)
+      db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`)
+      db.pragma('temp_store = MEMORY')
       runMigrations(db)
 
       this.insertEvent = db.prepare(`INSERT INTO events (event_time, event_uuid, source_ip, source_port,

@@ -54,6 +54,10 @@ export interface StoreInit {
   pruneIntervalMs?: number
   /** Rows deleted per prune transaction (default `DEFAULT_PRUNE_CHUNK`). */
   pruneChunk?: number
+  /** SQLite page cache in KiB (default `DEFAULT_CACHE_SIZE_KIB` = 64 MiB). */
+  cacheSizeKiB?: number
+  /** WAL pages between automatic checkpoints (default `DEFAULT_WAL_AUTOCHECKPOINT_PAGES` = 10 000). */
+  walAutocheckpointPages?: number
   /** SQLite busy timeout in ms (default `DEFAULT_BUSY_TIMEOUT_MS`). */
   busyTimeoutMs?: number
   /** Retries of a batch whose transaction failed before it is counted as lost (default 3). */
