@@ -20,6 +20,12 @@ export const DEFAULT_BATCH_SIZE = 512
 /** A non-empty queue is flushed at least this often (ms), so a crash loses at most a few ms of events. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 5
 
+/**
+ * Longest run of write transactions started by a timer before the store yields to the event loop (ms),
+ * so draining a deep queue never stalls the packet path for long.
+ */
+export const DEFAULT_FLUSH_SLICE_MS = 10
+
 /** Events waiting to be written. When full, `record()` returns false and counts a drop. */
 export const DEFAULT_MAX_QUEUE = 100_000
 

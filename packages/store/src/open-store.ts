@@ -7,6 +7,7 @@ import {
   DEFAULT_BUSY_TIMEOUT_MS,
   DEFAULT_CACHE_SIZE_KIB,
   DEFAULT_FLUSH_INTERVAL_MS,
+  DEFAULT_FLUSH_SLICE_MS,
   DEFAULT_MAX_AGE_MS,
   DEFAULT_MAX_FLUSH_RETRIES,
   DEFAULT_MAX_FUTURE_SKEW_MS,
@@ -207,6 +208,7 @@ class SqliteStore implements Store {
   private readonly rawMessageMaxBytes: number
   private readonly pruneChunk: number
   private readonly maxFlushRetries: number
+  private readonly flushSliceMs: number
   private readonly maxFutureSkewMs: number
   private readonly minCollectors: number
   private readonly normalizeNumber: (number: string) => string
@@ -288,6 +290,7 @@ class SqliteStore implements Store {
       DEFAULT_WAL_AUTOCHECKPOINT_PAGES,
     )
     const busyTimeoutMs = positiveInteger('busyTimeoutMs', init.busyTimeoutMs, DEFAULT_BUSY_TIMEOUT_MS, 0)
+    this.flushSliceMs = positiveInteger('flushSliceMs', init.flushSliceMs, DEFAULT_FLUSH_SLICE_MS)
     this.maxFlushRetries = positiveInteger(
       'maxFlushRetries',
       init.maxFlushRetries,
@@ -466,13 +469,7 @@ class SqliteStore implements Store {
     this.queue.push(result.value)
     this.counters.accepted++
     if (this.queue.length >= this.batchSize) {
-      if (this.flushImmediate === undefined) {
-        this.flushImmediate = setImmediate(() => {
-          this.flushImmediate = undefined
-          this.flushQueue()
-        })
-        this.flushImmediate.unref()
-      }
+      this.scheduleImmediateFlush()
     } else if (this.flushTimer === undefined) {
       this.scheduleFlush(this.flushIntervalMs)
     }
@@ -483,13 +480,18 @@ class SqliteStore implements Store {
     if (this.flushTimer !== undefined || this.closed) return
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined
-      this.flushQueue()
+      this.flushQueue(false)
     }, delay)
     this.flushTimer.unref()
   }
 
-  /** Writes the queue in transactions of `batchSize` events. Never throws. */
-  private flushQueue(): void {
+  /**
+   * Writes the queue in transactions of `batchSize` events. Never throws. From the timers it writes for
+   * at most `flushSliceMs` and continues on the next event-loop turn, so a deep queue never stalls the
+   * packet path; `flush()` and `close()` drain everything. A failed batch stops the run: it and the rest
+   * wait for the retry timer.
+   */
+  private flushQueue(drainAll: boolean): void {
     if (this.flushTimer !== undefined) {
       clearTimeout(this.flushTimer)
       this.flushTimer = undefined
@@ -500,9 +502,12 @@ class SqliteStore implements Store {
     }
     const pending = this.queue
     this.queue = []
+    const started = performance.now()
     const retry: ValidEvent[] = []
-    for (let start = 0; start < pending.length; start += this.batchSize) {
-      const batch = pending.slice(start, start + this.batchSize)
+    let offset = 0
+    while (offset < pending.length) {
+      const batch = pending.slice(offset, offset + this.batchSize)
+      offset += batch.length
       if (!this.writeBatch(batch)) {
         for (const event of batch) {
           const attempts = (this.attempts.get(event) ?? 0) + 1
@@ -513,12 +518,27 @@ class SqliteStore implements Store {
             retry.push(event)
           }
         }
+        break
       }
+      if (!drainAll && performance.now() - started >= this.flushSliceMs) break
     }
+    const rest = offset < pending.length ? pending.slice(offset) : []
+    if (retry.length === 0 && rest.length === 0) return
+    this.queue = this.queue.length === 0 ? retry.concat(rest) : retry.concat(rest, this.queue)
     if (retry.length > 0) {
-      this.queue = retry.concat(this.queue)
       this.scheduleFlush(Math.max(this.flushIntervalMs, FLUSH_RETRY_DELAY_MS))
+    } else {
+      this.scheduleImmediateFlush()
     }
+  }
+
+  private scheduleImmediateFlush(): void {
+    if (this.flushImmediate !== undefined || this.closed) return
+    this.flushImmediate = setImmediate(() => {
+      this.flushImmediate = undefined
+      this.flushQueue(false)
+    })
+    this.flushImmediate.unref()
   }
 
   /**
@@ -649,13 +669,13 @@ class SqliteStore implements Store {
   }
 
   flush(): Promise<void> {
-    if (!this.closed) this.flushQueue()
+    if (!this.closed) this.flushQueue(true)
     return Promise.resolve()
   }
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve()
-    this.flushQueue()
+    this.flushQueue(true)
     if (this.queue.length > 0) {
       // One last attempt; whatever still fails is lost and counted.
       const remaining = this.queue
@@ -667,6 +687,7 @@ class SqliteStore implements Store {
     }
     this.closed = true
     if (this.flushTimer !== undefined) clearTimeout(this.flushTimer)
+    if (this.flushImmediate !== undefined) clearImmediate(this.flushImmediate)
     if (this.pruneTimer !== undefined) clearInterval(this.pruneTimer)
     this.flushTimer = undefined
     this.pruneTimer = undefined

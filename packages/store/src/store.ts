@@ -46,6 +46,8 @@ export interface StoreInit {
   batchSize?: number
   /** Longest time an event waits in the queue (default `DEFAULT_FLUSH_INTERVAL_MS` = 5 ms). */
   flushIntervalMs?: number
+  /** Longest run of timer-driven writes before yielding to the event loop (default 10 ms). */
+  flushSliceMs?: number
   /** Bound of the in-memory queue (default `DEFAULT_MAX_QUEUE` = 100 000). */
   maxQueue?: number
   /** Stored bytes of the raw message (default `DEFAULT_RAW_MESSAGE_MAX_BYTES` = 65 536). */

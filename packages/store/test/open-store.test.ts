@@ -144,6 +144,18 @@ describe('openStore: writes', () => {
     expect(store.stats()).toMatchObject({ queueDepth: 0, inserted: 1050, flushes: 11, lastFlushSize: 50 })
   })
 
+  it('drains a deep queue in slices, yielding to the event loop between them', async () => {
+    const { store } = storeAt({ batchSize: 10, flushSliceMs: 1, flushIntervalMs: 3_600_000 })
+    for (let i = 0; i < 5000; i++) store.record(makeEvent({ sourceIp: `10.2.${i >> 8}.${i & 255}` }))
+    await new Promise((resolve) => setImmediate(resolve))
+    // 500 transactions cannot all commit within one 1 ms slice: the store gave the loop back mid-queue.
+    const depth = store.stats().queueDepth
+    expect(depth).toBeGreaterThan(0)
+    expect(depth).toBeLessThan(5000)
+    await until(() => store.stats().queueDepth === 0)
+    expect(store.stats()).toMatchObject({ inserted: 5000, flushes: 500 })
+  })
+
   it('bounds the queue: record() returns false and counts drops when full', async () => {
     const { store } = storeAt({ maxQueue: 5, batchSize: 100, flushIntervalMs: 3_600_000 })
     const results = Array.from({ length: 8 }, () => store.record(makeEvent()))
