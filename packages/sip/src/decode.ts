@@ -13,6 +13,19 @@ export const decode: (bytes: Uint8Array, start: number, end: number) => string =
     ? (bytes, start, end) => (end > start ? nodeSlice.call(bytes, start, end) : '')
     : (bytes, start, end) => (end > start ? utf8.decode(bytes.subarray(start, end)) : '')
 
+const nodeLatin1: Slice | undefined = (globalThis as { Buffer?: { prototype: { latin1Slice?: Slice } } })
+  .Buffer?.prototype.latin1Slice
+const latin1Decoder = new TextDecoder('latin1')
+
+/**
+ * Decode bytes[start, end) one char per byte (for ranges known to be ASCII, and for header sections whose
+ * char offsets must equal byte offsets).
+ */
+export const latin1: (bytes: Uint8Array, start: number, end: number) => string =
+  typeof nodeLatin1 === 'function'
+    ? (bytes, start, end) => (end > start ? nodeLatin1.call(bytes, start, end) : '')
+    : (bytes, start, end) => (end > start ? latin1Decoder.decode(bytes.subarray(start, end)) : '')
+
 /**
  * Decode a header value that contains folded lines: each CRLF (or LF) followed by SP/HT runs is
  * replaced by one SP (RFC 3261 §7.3.1).

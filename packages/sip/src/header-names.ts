@@ -92,17 +92,7 @@ export const H_CONTENT_LENGTH = 7
 export const H_CONTACT = 8
 export const H_DATE = 9
 export const H_CONTENT_TYPE = 10
-/** Ids of the headers that may appear only once. */
-export const SINGLE_IDS: ReadonlySet<number> = new Set([
-  H_FROM,
-  H_TO,
-  H_CALL_ID,
-  H_CSEQ,
-  H_MAX_FORWARDS,
-  H_CONTENT_LENGTH,
-  H_DATE,
-  H_CONTENT_TYPE,
-])
+export const H_USER_AGENT = 11
 
 const IDS: ReadonlyMap<string, number> = new Map([
   ['via', H_VIA],
@@ -115,6 +105,7 @@ const IDS: ReadonlyMap<string, number> = new Map([
   ['contact', H_CONTACT],
   ['date', H_DATE],
   ['content-type', H_CONTENT_TYPE],
+  ['user-agent', H_USER_AGENT],
 ])
 
 /** Id of a canonical header key. */
@@ -122,74 +113,68 @@ export function headerId(key: string): number {
   return IDS.get(key) ?? H_OTHER
 }
 
-/** FNV-1a step over a lower-cased byte. */
-export function hashStep(h: number, byte: number): number {
-  return Math.imul(h ^ (byte >= 65 && byte <= 90 ? byte | 32 : byte), 16777619)
-}
-export const HASH_SEED = 0x811c9dc5 | 0
-
-interface Known {
-  spelling: string
-  key: string
-  id: number
-}
-
-/** The last name looked up by `lookupName`: its header id (set together with the returned key). */
-export let lookedUpId = 0
-
-const COMMON = [
-  'allow',
-  'authorization',
-  'content-disposition',
-  'expires',
-  'min-expires',
-  'mime-version',
-  'organization',
-  'priority',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'reply-to',
-  'retry-after',
-  'server',
-  'subject',
-  'timestamp',
+/** Canonical key of each id (index = id). */
+export const ID_KEYS: readonly string[] = [
+  '',
+  'via',
+  'from',
+  'to',
+  'call-id',
+  'cseq',
+  'max-forwards',
+  'content-length',
+  'contact',
+  'date',
+  'content-type',
   'user-agent',
-  'www-authenticate',
-  'privacy',
-  'p-asserted-identity',
-  'content-transfer-encoding',
-  'x-serialnumber',
 ]
 
-const knownByHash = new Map<number, Known[]>()
-function addKnown(spelling: string, key: string): void {
-  let h = HASH_SEED
-  for (let i = 0; i < spelling.length; i++) h = hashStep(h, spelling.charCodeAt(i))
-  const list = knownByHash.get(h) ?? []
-  list.push({ spelling, key, id: headerId(key) })
-  knownByHash.set(h, list)
-}
-for (const [c, key] of compact) addKnown(c, key)
-for (const key of new Set([...compact.values(), ...LIST_HEADERS, ...SINGLE_VALUE_HEADERS, ...COMMON])) {
-  addKnown(key, key)
+const COMPACT_IDS = new Uint8Array(128)
+COMPACT_IDS[118] = H_VIA // v
+COMPACT_IDS[102] = H_FROM // f
+COMPACT_IDS[116] = H_TO // t
+COMPACT_IDS[105] = H_CALL_ID // i
+COMPACT_IDS[109] = H_CONTACT // m
+COMPACT_IDS[108] = H_CONTENT_LENGTH // l
+COMPACT_IDS[99] = H_CONTENT_TYPE // c
+
+function eq(bytes: Uint8Array, start: number, lit: string): boolean {
+  for (let i = 0; i < lit.length; i++) {
+    const b = bytes[start + i]!
+    if ((b >= 65 && b <= 90 ? b | 32 : b) !== lit.charCodeAt(i)) return false
+  }
+  return true
 }
 
 /**
- * Canonical key of the header name bytes[start, end) whose lower-cased FNV-1a hash is `hash`,
- * without allocating for known names.
+ * Id of the header name bytes[start, end) (any case, compact forms), H_OTHER for the headers `parse`
+ * does not look at. No allocation.
  */
-export function lookupName(bytes: Uint8Array, start: number, end: number, hash: number): string | undefined {
-  const list = knownByHash.get(hash)
-  if (list === undefined) return undefined
-  const n = end - start
-  outer: for (const k of list) {
-    if (k.spelling.length !== n) continue
-    for (let i = 0; i < n; i++) {
-      const b = bytes[start + i]!
-      if ((b >= 65 && b <= 90 ? b | 32 : b) !== k.spelling.charCodeAt(i)) continue outer
+export function identify(bytes: Uint8Array, start: number, end: number): number {
+  switch (end - start) {
+    case 1: {
+      const b = bytes[start]!
+      return COMPACT_IDS[b >= 65 && b <= 90 ? b | 32 : b] ?? H_OTHER
     }
-    lookedUpId = k.id
-    return k.key
+    case 2:
+      return eq(bytes, start, 'to') ? H_TO : H_OTHER
+    case 3:
+      return eq(bytes, start, 'via') ? H_VIA : H_OTHER
+    case 4:
+      if (eq(bytes, start, 'from')) return H_FROM
+      if (eq(bytes, start, 'cseq')) return H_CSEQ
+      return eq(bytes, start, 'date') ? H_DATE : H_OTHER
+    case 7:
+      if (eq(bytes, start, 'call-id')) return H_CALL_ID
+      return eq(bytes, start, 'contact') ? H_CONTACT : H_OTHER
+    case 10:
+      return eq(bytes, start, 'user-agent') ? H_USER_AGENT : H_OTHER
+    case 12:
+      if (eq(bytes, start, 'max-forwards')) return H_MAX_FORWARDS
+      return eq(bytes, start, 'content-type') ? H_CONTENT_TYPE : H_OTHER
+    case 14:
+      return eq(bytes, start, 'content-length') ? H_CONTENT_LENGTH : H_OTHER
+    default:
+      return H_OTHER
   }
-  return undefined
 }

@@ -4,8 +4,14 @@ import { newParams } from './params-object.js'
 import { parseUri, schemeEnd } from './parse-uri.js'
 import type { NameAddr, SipParams, SipUri } from './types.js'
 
-/** @internal */
-export type NameAddrScan = { ok: true; value: NameAddr } | { ok: false; offset: number; message: string }
+/** @internal Where and why the last `parseNameAddr` call failed. */
+export const nameAddrError = { offset: 0, message: '' }
+
+function err(offset: number, message: string): undefined {
+  nameAddrError.offset = offset
+  nameAddrError.message = message
+  return undefined
+}
 
 class NameAddrImpl implements NameAddr {
   readonly displayName?: string
@@ -87,7 +93,7 @@ function checkUri(uri: string): number {
  * @internal Parse `( name-addr / addr-spec ) *( SEMI generic-param )` (From, To, Contact, Route ...).
  * `s` is one list element, already unfolded.
  */
-export function parseNameAddr(s: string): NameAddrScan {
+export function parseNameAddr(s: string): NameAddr | undefined {
   let i = skipWs(s, 0)
   let displayName: string | undefined
   let uri: string
@@ -95,34 +101,40 @@ export function parseNameAddr(s: string): NameAddrScan {
   let angle = false
   if (s.charCodeAt(i) === 34 /* " */) {
     const q = quotedString(s, i)
-    if (q === undefined) return { ok: false, offset: i, message: 'unterminated quoted display name' }
+    if (q === undefined) return err(i, 'unterminated quoted display name')
     displayName = q.value
     i = skipWs(s, q.end)
-    if (s.charCodeAt(i) !== 60) return { ok: false, offset: i, message: 'expected "<" after display name' }
+    if (s.charCodeAt(i) !== 60) return err(i, 'expected "<" after display name')
     angle = true
   } else {
     // *(token LWS) "<"  — or an addr-spec
     let j = i
-    const words: string[] = []
+    let nameEnd = i
+    let singleSpaced = true
     for (;;) {
       const w = j
       j = spanClass(s, j, TOKEN)
       if (j === w) break
-      words.push(s.slice(w, j))
+      nameEnd = j
+      const ws = j
       j = skipWs(s, j)
+      if (j - ws > 1 || (j > ws && s.charCodeAt(ws) !== 32)) singleSpaced = false
     }
     if (s.charCodeAt(j) === 60 /* < */) {
       angle = true
-      if (words.length > 0) displayName = words.join(' ')
+      if (nameEnd > i) {
+        const name = s.slice(i, nameEnd)
+        displayName = singleSpaced ? name : name.replace(/[ \t]+/g, ' ')
+      }
       i = j
     }
   }
   if (angle) {
     const close = s.indexOf('>', i + 1)
-    if (close === -1) return { ok: false, offset: i, message: 'unterminated "<"' }
+    if (close === -1) return err(i, 'unterminated "<"')
     uri = s.slice(i + 1, close)
     kind = checkUri(uri)
-    if (kind < 0) return { ok: false, offset: i + 1, message: 'bad URI inside <>' }
+    if (kind < 0) return err(i + 1, 'bad URI inside <>')
     i = close + 1
   } else {
     const start = i
@@ -133,16 +145,13 @@ export function parseNameAddr(s: string): NameAddrScan {
     }
     uri = s.slice(start, i)
     if (uri.includes('?') || uri.includes(',')) {
-      return { ok: false, offset: start, message: 'a URI with "?" or "," must be enclosed in <>' }
+      return err(start, 'a URI with "?" or "," must be enclosed in <>')
     }
     kind = checkUri(uri)
-    if (kind < 0) return { ok: false, offset: start, message: 'bad addr-spec' }
+    if (kind < 0) return err(start, 'bad addr-spec')
   }
   const end = scanParams(s, i)
-  if (end < 0) return { ok: false, offset: -1 - end, message: paramsError }
+  if (end < 0) return err(-1 - end, paramsError)
   const tag = picked.tag
-  return {
-    ok: true,
-    value: new NameAddrImpl(s, uri, kind === 1, displayName, i, typeof tag === 'string' ? tag : undefined),
-  }
+  return new NameAddrImpl(s, uri, kind === 1, displayName, i, typeof tag === 'string' ? tag : undefined)
 }

@@ -3,11 +3,13 @@ import { paramsError, picked, scanParams, skipWs, spanClass } from './header-par
 import { newParams } from './params-object.js'
 import type { SipParams, Via } from './types.js'
 
-/** @internal */
-export type ViaScan = { ok: true; value: Via } | { ok: false; offset: number; message: string }
+/** @internal Where and why the last `parseVia` call failed. */
+export const viaError = { offset: 0, message: '' }
 
-function err(offset: number, message: string): ViaScan {
-  return { ok: false, offset, message }
+function err(offset: number, message: string): undefined {
+  viaError.offset = offset
+  viaError.message = message
+  return undefined
 }
 
 function isIpChars(s: string): boolean {
@@ -18,6 +20,22 @@ function isIpChars(s: string): boolean {
     if (!((c >= 48 && c <= 58) || c === 46 || (l >= 97 && l <= 102))) return false
   }
   return true
+}
+
+function isSip20(s: string, name: string, start: number, end: number): boolean {
+  return (
+    name === 'SIP' &&
+    end - start === 3 &&
+    s.charCodeAt(start) === 50 &&
+    s.charCodeAt(start + 1) === 46 &&
+    s.charCodeAt(start + 2) === 48
+  )
+}
+
+const TRANSPORTS = new Map(['UDP', 'TCP', 'TLS', 'SCTP', 'WS', 'WSS'].map((t) => [t, t]))
+
+function canonicalTransport(t: string): string {
+  return TRANSPORTS.get(t) ?? t.toUpperCase()
 }
 
 class ViaImpl implements Via {
@@ -53,7 +71,9 @@ class ViaImpl implements Via {
     if (branch !== undefined) this.branch = branch
     if (rport !== undefined) this.rport = rport
     if (received !== undefined) this.received = received
-    this.raw = src.trim()
+    const last = src.charCodeAt(src.length - 1)
+    const first = src.charCodeAt(0)
+    this.raw = first === 32 || first === 9 || last === 32 || last === 9 ? src.trim() : src
   }
 
   /** Every parameter (built on first access). */
@@ -75,8 +95,9 @@ class ViaImpl implements Via {
 /**
  * @internal Parse one via-parm (RFC 3261 §20.42, §25.1):
  * `sent-protocol LWS sent-by *( SEMI via-params )`, LWS allowed around "/" and ":".
+ * Returns undefined on a syntax error (details in {@link viaError}).
  */
-export function parseVia(s: string): ViaScan {
+export function parseVia(s: string): Via | undefined {
   let i = skipWs(s, 0)
   let protocol = ''
   let transport = ''
@@ -89,7 +110,8 @@ export function parseVia(s: string): ViaScan {
     i = spanClass(s, i, TOKEN)
     if (i === start) return err(start, 'empty Via sent-protocol element')
     if (k === 0) protocol = s.slice(start, i)
-    else if (k === 1) protocol = `${protocol}/${s.slice(start, i)}`
+    else if (k === 1)
+      protocol = isSip20(s, protocol, start, i) ? 'SIP/2.0' : `${protocol}/${s.slice(start, i)}`
     else transport = s.slice(start, i)
     i = skipWs(s, i)
   }
@@ -152,9 +174,6 @@ export function parseVia(s: string): ViaScan {
     if (!isIpChars(bare)) return err(paramsAt, 'bad Via received')
     received = bare
   }
-  const upper = transport.toUpperCase()
-  return {
-    ok: true,
-    value: new ViaImpl(s, paramsAt, protocol, upper, host, port, branch, rport, received),
-  }
+  const upper = canonicalTransport(transport)
+  return new ViaImpl(s, paramsAt, protocol, upper, host, port, branch, rport, received)
 }

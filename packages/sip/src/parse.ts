@@ -1,9 +1,8 @@
 import { CLASS, isToken, TOKEN } from './char-classes.js'
 import { DEFAULT_LIMITS, type Leniency, MAX_CSEQ, MAX_MAX_FORWARDS, type SipLimits } from './constants.js'
-import { decode } from './decode.js'
+import { decode, latin1 } from './decode.js'
 import { ParseErrorCode as E, fail, type SipParseError } from './errors.js'
 import {
-  canonicalName,
   H_CALL_ID,
   H_CONTACT,
   H_CONTENT_LENGTH,
@@ -14,16 +13,13 @@ import {
   H_MAX_FORWARDS,
   H_TO,
   H_VIA,
-  HASH_SEED,
-  hashStep,
-  headerId,
-  lookedUpId,
-  lookupName,
+  ID_KEYS,
+  identify,
 } from './header-names.js'
 import { newParams } from './params-object.js'
-import { parseNameAddr } from './parse-name-addr.js'
+import { nameAddrError, parseNameAddr } from './parse-name-addr.js'
 import { parseUri } from './parse-uri.js'
-import { parseVia } from './parse-via.js'
+import { parseVia, viaError } from './parse-via.js'
 import { type HeaderTable, SipMessageImpl } from './sip-message.js'
 import { splitList } from './split-list.js'
 import type { NameAddr, ParseOptions, ParseResult, SipMessage, SipUri, Via } from './types.js'
@@ -35,6 +31,11 @@ const HT = 9
 const COLON = 58
 
 type Fail = { ok: false; error: SipParseError }
+
+/** Header flags: the value spans continuation lines / contains bytes >= 0x80 (decoded as UTF-8). */
+const FOLDED = 0x100
+const HIGH = 0x200
+const UNFOLD = /[ \t]*\r?\n[ \t]+/g
 
 const DATE_RE =
   /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT$/
@@ -67,6 +68,8 @@ function resolveLimits(partial: Partial<SipLimits> | undefined): SipLimits {
 let nextLine = 0
 /** Whether the last line ended with a bare LF. */
 let bareLfSeen = false
+/** Whether a byte >= 0x80 was seen since the caller last reset it. */
+let highSeen = false
 
 /**
  * Scan from `i` to the end of the line: returns the index of its CR/LF (or `len`), sets `nextLine` and
@@ -75,7 +78,10 @@ let bareLfSeen = false
 function lineEnd(bytes: Uint8Array, i: number, len: number): number {
   while (i < len) {
     const c = bytes[i]!
-    if (c === CR || c === LF) break
+    if (c <= CR || c >= 0x80) {
+      if (c === CR || c === LF) break
+      if (c >= 0x80) highSeen = true
+    }
     i++
   }
   bareLfSeen = false
@@ -142,6 +148,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   if (start >= len) return fail(E.EMPTY_MESSAGE, 0, 'empty message')
 
   // ---- start line ----------------------------------------------------------------------------------
+  highSeen = false
   const slEnd = lineEnd(bytes, start, len)
   if (slEnd < 0) return fail(E.BAD_LINE_ENDING, -1 - slEnd, 'bare CR')
   if (bareLfSeen) {
@@ -152,16 +159,16 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     return fail(E.START_LINE_TOO_LONG, start + limits.maxStartLineBytes, 'start line too long')
   }
   let p = nextLine
-  const sl = parseStartLine(bytes, start, slEnd, lenient?.extraWhitespaceInStartLine === true)
+  const sl = parseStartLine(bytes, start, slEnd, lenient?.extraWhitespaceInStartLine === true, highSeen)
   if (!sl.ok) return sl
   if (sl.lenient) used.push('extraWhitespaceInStartLine')
   const isRequest = sl.kind === 'request'
 
   // ---- header section ------------------------------------------------------------------------------
+  const headStart = p
   const offsets: number[] = []
-  const folded: boolean[] = []
-  const keys: string[] = []
-  const ids: number[] = []
+  /** Per header: id | flags << 8 (see FOLDED, HIGH). */
+  const meta: number[] = []
   let bodyStart = -1
   const maxHeaderEnd = start + limits.maxHeaderBytes
   const maxHeaders = limits.maxHeaders
@@ -182,13 +189,8 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     }
     if (b0 === SP || b0 === HT) return fail(E.BAD_HEADER, p, 'continuation line without a header')
     let n = p
-    let hash = HASH_SEED
-    while (n < len) {
-      const c = bytes[n]!
-      if ((CLASS[c]! & TOKEN) === 0) break
-      hash = hashStep(hash, c)
-      n++
-    }
+    highSeen = false
+    while (n < len && (CLASS[bytes[n]!]! & TOKEN) !== 0) n++
     const nameEnd = n
     if (nameEnd === p) return fail(E.BAD_HEADER, p, 'header name is not a token')
     while (n < len && (bytes[n] === SP || bytes[n] === HT)) n++
@@ -212,16 +214,8 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     let ve = e
     while (ve > n && (bytes[ve - 1] === SP || bytes[ve - 1] === HT)) ve--
     if (++count > maxHeaders) return fail(E.TOO_MANY_HEADERS, p, 'too many header fields')
-    let key = lookupName(bytes, p, nameEnd, hash)
-    let id = lookedUpId
-    if (key === undefined) {
-      key = canonicalName(decode(bytes, p, nameEnd))
-      id = headerId(key)
-    }
     offsets.push(p, nameEnd, n, ve)
-    folded.push(isFolded)
-    keys.push(key)
-    ids.push(id)
+    meta.push(identify(bytes, p, nameEnd) | (isFolded ? FOLDED : 0) | (highSeen ? HIGH : 0))
     p = nextLine
   }
   if (bodyStart === -1) {
@@ -234,9 +228,14 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   }
   if (bodyStart > maxHeaderEnd) return fail(E.HEADERS_TOO_LARGE, maxHeaderEnd, 'header section too large')
 
+  // One native call decodes the header section; ASCII values are then (zero-copy) slices of it.
+  const head = latin1(bytes, headStart, bodyStart)
   const valueText = (i: number): string => {
-    const s = decode(bytes, offsets[i * 4 + 2]!, offsets[i * 4 + 3]!)
-    return folded[i] ? s.replace(/[ \t]*\r?\n[ \t]+/g, ' ') : s
+    const f = meta[i]!
+    const vs = offsets[i * 4 + 2]!
+    const ve = offsets[i * 4 + 3]!
+    const s = (f & HIGH) !== 0 ? decode(bytes, vs, ve) : head.slice(vs - headStart, ve - headStart)
+    return (f & FOLDED) !== 0 ? s.replace(UNFOLD, ' ') : s
   }
 
   // ---- well-known headers --------------------------------------------------------------------------
@@ -252,9 +251,9 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   let contentLength = -1
   let iCt = -1
   let hasContact = false
-  for (let i = 0; i < ids.length; i++) {
+  for (let i = 0; i < meta.length; i++) {
     let first = true
-    switch (ids[i]) {
+    switch (meta[i]! & 0xff) {
       case H_VIA:
         if (iVia === -1) iVia = i
         nVia++
@@ -288,9 +287,10 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
         break
       case H_CONTENT_LENGTH: {
         const vs = offsets[i * 4 + 2]!
-        const v = folded[i]
-          ? parseDecimal(valueText(i).trim())
-          : digitsAt(bytes, vs, offsets[i * 4 + 3]!, Number.MAX_SAFE_INTEGER)
+        const v =
+          (meta[i]! & FOLDED) !== 0
+            ? parseDecimal(valueText(i).trim())
+            : digitsAt(bytes, vs, offsets[i * 4 + 3]!, Number.MAX_SAFE_INTEGER)
         if (v < 0) return fail(E.BAD_CONTENT_LENGTH, vs, 'Content-Length is not a decimal number')
         if (contentLength !== -1 && v !== contentLength) {
           return fail(E.CONFLICTING_CONTENT_LENGTH, vs, 'conflicting Content-Length values')
@@ -307,7 +307,9 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
       default:
         continue
     }
-    if (!first) return fail(E.DUPLICATE_HEADER, offsets[i * 4]!, `${keys[i]} appears more than once`)
+    if (!first) {
+      return fail(E.DUPLICATE_HEADER, offsets[i * 4]!, `${ID_KEYS[meta[i]! & 0xff]} appears more than once`)
+    }
   }
   const missing = (name: string): Fail => fail(E.MISSING_HEADER, bodyStart, `missing ${name}`)
   if (iVia === -1) return missing('Via')
@@ -323,29 +325,36 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   // Via
   const via: Via[] = []
   for (let i = iVia; nVia > 0; i++) {
-    if (ids[i] !== H_VIA) continue
+    if ((meta[i]! & 0xff) !== H_VIA) continue
     nVia--
     const text = valueText(i)
-    const parts = text.indexOf(',') === -1 ? [text] : splitList(text)
-    for (const part of parts) {
-      const r = parseVia(part)
-      if (!r.ok) return fail(E.BAD_VIA, offsets[i * 4 + 2]!, `bad Via: ${r.message}`)
-      if (via.length >= limits.maxViaValues) {
-        return fail(E.TOO_MANY_HEADERS, offsets[i * 4 + 2]!, 'too many Via values')
+    if (text.indexOf(',') === -1) {
+      const v = parseVia(text)
+      if (v === undefined) return fail(E.BAD_VIA, offsets[i * 4 + 2]!, `bad Via: ${viaError.message}`)
+      via.push(v)
+    } else {
+      for (const part of splitList(text)) {
+        const v = parseVia(part)
+        if (v === undefined) return fail(E.BAD_VIA, offsets[i * 4 + 2]!, `bad Via: ${viaError.message}`)
+        via.push(v)
       }
-      via.push(r.value)
     }
+    if (via.length > limits.maxViaValues)
+      return fail(E.TOO_MANY_HEADERS, offsets[i * 4 + 2]!, 'too many Via values')
   }
   // From / To (single values: a comma outside quotes and <> is an error)
-  const fr = parseNameAddr(valueText(iFrom))
-  if (!fr.ok) return fail(E.BAD_NAME_ADDR, offsets[iFrom * 4 + 2]!, `bad From: ${fr.message}`)
+  const from = parseNameAddr(valueText(iFrom))
+  if (from === undefined) {
+    return fail(E.BAD_NAME_ADDR, offsets[iFrom * 4 + 2]!, `bad From: ${nameAddrError.message}`)
+  }
   const to = parseNameAddr(valueText(iTo))
-  if (!to.ok) return fail(E.BAD_NAME_ADDR, offsets[iTo * 4 + 2]!, `bad To: ${to.message}`)
+  if (to === undefined)
+    return fail(E.BAD_NAME_ADDR, offsets[iTo * 4 + 2]!, `bad To: ${nameAddrError.message}`)
   // Contact
   const contact: NameAddr[] = []
   if (hasContact) {
-    for (let i = 0; i < ids.length; i++) {
-      if (ids[i] !== H_CONTACT) continue
+    for (let i = 0; i < meta.length; i++) {
+      if ((meta[i]! & 0xff) !== H_CONTACT) continue
       const v = valueText(i)
       const at = offsets[i * 4 + 2]!
       if (v === '*') {
@@ -354,12 +363,12 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
       }
       const parts = v.indexOf(',') === -1 ? [v] : splitList(v)
       for (const part of parts) {
-        const r = parseNameAddr(part)
-        if (!r.ok) return fail(E.BAD_NAME_ADDR, at, `bad Contact: ${r.message}`)
-        if (contact.length >= limits.maxContactValues)
-          return fail(E.TOO_MANY_HEADERS, at, 'too many Contact values')
-        contact.push(r.value)
+        const c = parseNameAddr(part)
+        if (c === undefined) return fail(E.BAD_NAME_ADDR, at, `bad Contact: ${nameAddrError.message}`)
+        contact.push(c)
       }
+      if (contact.length > limits.maxContactValues)
+        return fail(E.TOO_MANY_HEADERS, at, 'too many Contact values')
     }
   }
   // Call-ID: word [ "@" word ], no whitespace or controls (RFC 3261 §25.1)
@@ -370,7 +379,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     const c = bytes[i]!
     if (c <= 32 || c >= 127) return fail(E.BAD_CALL_ID, i, 'bad character in Call-ID')
   }
-  const callId = decode(bytes, cidStart, cidEnd)
+  const callId = head.slice(cidStart - headStart, cidEnd - headStart)
   // CSeq: 1*DIGIT LWS Method
   const cseqText = valueText(iCseq)
   const cseqAt = offsets[iCseq * 4 + 2]!
@@ -401,9 +410,10 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   let maxForwards: number | undefined
   if (iMaxFwd !== -1) {
     const vs = offsets[iMaxFwd * 4 + 2]!
-    const v = folded[iMaxFwd]
-      ? parseDecimal(valueText(iMaxFwd), MAX_MAX_FORWARDS)
-      : digitsAt(bytes, vs, offsets[iMaxFwd * 4 + 3]!, MAX_MAX_FORWARDS)
+    const v =
+      (meta[iMaxFwd]! & FOLDED) !== 0
+        ? parseDecimal(valueText(iMaxFwd), MAX_MAX_FORWARDS)
+        : digitsAt(bytes, vs, offsets[iMaxFwd * 4 + 3]!, MAX_MAX_FORWARDS)
     if (v < 0) return fail(E.BAD_MAX_FORWARDS, vs, 'Max-Forwards is not a number in 0..255')
     maxForwards = v
   }
@@ -437,27 +447,28 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     bodyEnd = len
   }
 
-  const table: HeaderTable = { offsets, folded, keys }
-  const message = new SipMessageImpl(bytes, table, {
-    kind: sl.kind,
-    method: sl.method,
-    requestUri: sl.requestUri,
-    parsedRequestUri: sl.parsedUri,
-    status: sl.status,
-    reason: sl.reason,
-    version: sl.version,
-    via,
-    from: fr.value,
-    to: to.value,
-    callId,
-    cseq: { seq, method: cseqMethod },
-    maxForwards,
-    contact,
-    contentLength: contentLength === -1 ? undefined : contentLength,
-    body: bytes.subarray(bodyStart, bodyEnd),
-    leniencies: used,
-    raw: bytes.subarray(start, bodyEnd),
-  })
+  const table: HeaderTable = { offsets, meta, head, headStart }
+  const message = new SipMessageImpl(bytes, table)
+  message.kind = sl.kind
+  if (isRequest) {
+    message.method = sl.method
+    message.requestUri = sl.requestUri
+    message.parsedRequestUri = sl.parsedUri
+  } else {
+    message.status = sl.status
+    message.reason = sl.reason
+  }
+  message.version = sl.version
+  message.via = via
+  message.from = from
+  message.to = to
+  message.callId = callId
+  message.cseq = { seq, method: cseqMethod }
+  message.maxForwards = maxForwards
+  message.contact = contact
+  message.contentLength = contentLength === -1 ? undefined : contentLength
+  message.leniencies = used
+  message.setSpan(start, bodyStart, bodyEnd)
   return { ok: true, message: message as unknown as SipMessage }
 }
 
@@ -485,7 +496,14 @@ interface StartLine {
   lenient: boolean
 }
 
-function parseStartLine(bytes: Uint8Array, start: number, end: number, allowWs: boolean): StartLine | Fail {
+function parseStartLine(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  allowWs: boolean,
+  high: boolean,
+): StartLine | Fail {
+  const line = latin1(bytes, start, end)
   const isResponse =
     end - start >= 4 &&
     (bytes[start]! | 32) === 115 &&
@@ -497,7 +515,7 @@ function parseStartLine(bytes: Uint8Array, start: number, end: number, allowWs: 
     let sp1 = start
     while (sp1 < end && bytes[sp1] !== SP) sp1++
     if (sp1 === end) return fail(E.BAD_START_LINE, start, 'Status-Line without SP')
-    const version = decode(bytes, start, sp1)
+    const version = line.slice(0, sp1 - start)
     const vErr = checkVersion(version, start)
     if (vErr) return vErr
     let q = sp1 + 1
@@ -515,7 +533,7 @@ function parseStartLine(bytes: Uint8Array, start: number, end: number, allowWs: 
     let reason = ''
     if (q !== end) {
       if (bytes[q] !== SP) return fail(E.BAD_STATUS_CODE, q, 'status code followed by a non-SP')
-      reason = decode(bytes, q + 1, end)
+      reason = high ? decode(bytes, q + 1, end) : line.slice(q + 1 - start)
     } else if (!allowWs) {
       return fail(E.BAD_START_LINE, q, 'Status-Line without SP before the reason phrase')
     } else lenientUsed = true
@@ -545,7 +563,7 @@ function parseStartLine(bytes: Uint8Array, start: number, end: number, allowWs: 
   let lastSp = last - 1
   while (lastSp > m && bytes[lastSp] !== SP) lastSp--
   if (lastSp === m) return fail(E.BAD_START_LINE, m, 'Request-Line without SIP-Version')
-  const version = decode(bytes, lastSp + 1, last)
+  const version = line.slice(lastSp + 1 - start, last - start)
   const vErr = checkVersion(version, lastSp + 1)
   if (vErr) return vErr
   let uStart = m + 1
@@ -561,13 +579,13 @@ function parseStartLine(bytes: Uint8Array, start: number, end: number, allowWs: 
     const b = bytes[i]!
     if (b <= SP || b >= 127) return fail(E.BAD_REQUEST_URI, i, 'whitespace or control in Request-URI')
   }
-  const requestUri = decode(bytes, uStart, uEnd)
+  const requestUri = line.slice(uStart - start, uEnd - start)
   const u = checkRequestUri(requestUri, uStart)
   if (u !== undefined && 'ok' in u) return u
   return {
     ok: true,
     kind: 'request',
-    method: decode(bytes, start, m),
+    method: line.slice(0, m - start),
     requestUri,
     parsedUri: u,
     status: 0,

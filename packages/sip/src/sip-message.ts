@@ -1,8 +1,23 @@
 import type { Leniency } from './constants.js'
-import { decode, decodeFolded } from './decode.js'
-import { canonicalName, LIST_HEADERS } from './header-names.js'
+import { decode } from './decode.js'
+import {
+  canonicalName,
+  H_CONTENT_TYPE,
+  H_OTHER,
+  H_USER_AGENT,
+  headerId,
+  ID_KEYS,
+  LIST_HEADERS,
+} from './header-names.js'
 import { splitList } from './split-list.js'
 import type { CSeq, NameAddr, SipHeader, SipUri, Via } from './types.js'
+
+const EMPTY: NameAddr = Object.freeze({ uri: '', params: Object.freeze({}), raw: '' })
+
+/** A plain Uint8Array view of bytes[start, end) (no copy; cheaper than Buffer#subarray). */
+function view(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start)
+}
 
 /**
  * @internal Header table of a parsed message: offsets into the input, four per header
@@ -10,93 +25,79 @@ import type { CSeq, NameAddr, SipHeader, SipUri, Via } from './types.js'
  */
 export interface HeaderTable {
   offsets: number[]
-  folded: boolean[]
-  keys: string[]
+  /** Per header: the header id (low 8 bits, see header-names.ts) | 0x100 folded | 0x200 bytes >= 0x80. */
+  meta: number[]
+  /** The header section decoded one char per byte, and its byte offset in the input. */
+  head: string
+  headStart: number
 }
 
-/** @internal Everything `parse` computed eagerly. */
-export interface MessageFields {
-  kind: 'request' | 'response'
-  method: string
-  requestUri: string
-  parsedRequestUri: SipUri | undefined
-  status: number
-  reason: string
-  version: string
-  via: Via[]
-  from: NameAddr
-  to: NameAddr
-  callId: string
-  cseq: CSeq
-  maxForwards: number | undefined
-  contact: NameAddr[]
-  contentLength: number | undefined
-  body: Uint8Array
-  leniencies: Leniency[]
-  raw: Uint8Array
-}
-
-/** @internal The one implementation of SipRequest and SipResponse (kept private: only types are public). */
+/**
+ * @internal The one implementation of SipRequest and SipResponse (kept private: only types are public,
+ * where every field is readonly). `parse` fills the fields directly.
+ */
 export class SipMessageImpl {
-  readonly kind: 'request' | 'response'
-  readonly method!: string
-  readonly requestUri!: string
-  readonly parsedRequestUri?: SipUri
-  readonly status!: number
-  readonly reason!: string
-  readonly version: string
-  readonly via: Via[]
-  readonly from: NameAddr
-  readonly to: NameAddr
-  readonly callId: string
-  readonly cseq: CSeq
-  readonly maxForwards: number | undefined
-  readonly contact: NameAddr[]
-  readonly contentLength: number | undefined
-  readonly body: Uint8Array
-  readonly leniencies: Leniency[]
-  readonly raw: Uint8Array
+  kind: 'request' | 'response' = 'request'
+  method: string | undefined = undefined
+  requestUri: string | undefined = undefined
+  parsedRequestUri: SipUri | undefined = undefined
+  status: number | undefined = undefined
+  reason: string | undefined = undefined
+  version = ''
+  via: Via[] = []
+  from: NameAddr = EMPTY
+  to: NameAddr = EMPTY
+  callId = ''
+  cseq: CSeq = { seq: 0, method: '' }
+  maxForwards: number | undefined = undefined
+  contact: NameAddr[] = []
+  contentLength: number | undefined = undefined
+  leniencies: Leniency[] = []
+  /** Byte offsets of the message start, the body start and the end (views are made on first access). */
+  #start = 0
+  #bodyStart = 0
+  #end = 0
+  #body: Uint8Array | undefined
+  #raw: Uint8Array | undefined
   readonly #bytes: Uint8Array
   readonly #table: HeaderTable
   #headers: SipHeader[] | undefined
   #values: (string | undefined)[] | undefined
+  #keyCache: string[] | undefined
 
-  constructor(bytes: Uint8Array, table: HeaderTable, f: MessageFields) {
+  constructor(bytes: Uint8Array, table: HeaderTable) {
     this.#bytes = bytes
     this.#table = table
-    this.kind = f.kind
-    if (f.kind === 'request') {
-      this.method = f.method
-      this.requestUri = f.requestUri
-      if (f.parsedRequestUri !== undefined) this.parsedRequestUri = f.parsedRequestUri
-    } else {
-      this.status = f.status
-      this.reason = f.reason
-    }
-    this.version = f.version
-    this.via = f.via
-    this.from = f.from
-    this.to = f.to
-    this.callId = f.callId
-    this.cseq = f.cseq
-    this.maxForwards = f.maxForwards
-    this.contact = f.contact
-    this.contentLength = f.contentLength
-    this.body = f.body
-    this.leniencies = f.leniencies
-    this.raw = f.raw
+  }
+
+  setSpan(start: number, bodyStart: number, end: number): void {
+    this.#start = start
+    this.#bodyStart = bodyStart
+    this.#end = end
+  }
+
+  get body(): Uint8Array {
+    if (this.#body === undefined) this.#body = view(this.#bytes, this.#bodyStart, this.#end)
+    return this.#body
+  }
+
+  get raw(): Uint8Array {
+    if (this.#raw === undefined) this.#raw = view(this.#bytes, this.#start, this.#end)
+    return this.#raw
   }
 
   /** Unfolded, trimmed value of header `i` (cached). */
   valueAt(i: number): string {
-    if (this.#values === undefined) this.#values = new Array(this.#table.keys.length)
+    if (this.#values === undefined) this.#values = new Array(this.#table.meta.length)
     const cache = this.#values
     let v = cache[i]
     if (v === undefined) {
-      const o = this.#table.offsets
-      v = this.#table.folded[i]
-        ? decodeFolded(this.#bytes, o[i * 4 + 2]!, o[i * 4 + 3]!).trim()
-        : decode(this.#bytes, o[i * 4 + 2]!, o[i * 4 + 3]!)
+      const t = this.#table
+      const vs = t.offsets[i * 4 + 2]!
+      const ve = t.offsets[i * 4 + 3]!
+      const f = t.meta[i]!
+      v = (f & 0x200) !== 0 ? decode(this.#bytes, vs, ve) : t.head.slice(vs - t.headStart, ve - t.headStart)
+      if ((f & 0x100) !== 0) v = v.replace(/[ \t]*\r?\n[ \t]+/g, ' ').trim()
       cache[i] = v
     }
     return v
@@ -106,7 +107,7 @@ export class SipMessageImpl {
     if (this.#headers === undefined) {
       const o = this.#table.offsets
       const out: SipHeader[] = []
-      for (let i = 0; i < this.#table.keys.length; i++) {
+      for (let i = 0; i < this.#table.meta.length; i++) {
         out.push({ name: decode(this.#bytes, o[i * 4]!, o[i * 4 + 1]!), value: this.valueAt(i) })
       }
       this.#headers = out
@@ -116,14 +117,20 @@ export class SipMessageImpl {
 
   header(name: string): string | undefined {
     const key = canonicalName(name)
-    const keys = this.#table.keys
+    const id = headerId(key)
+    const meta = this.#table.meta
+    if (id !== H_OTHER) {
+      for (let i = 0; i < meta.length; i++) if ((meta[i]! & 0xff) === id) return this.valueAt(i)
+      return undefined
+    }
+    const keys = this.#keys()
     for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.valueAt(i)
     return undefined
   }
 
   headerValues(name: string): string[] {
     const key = canonicalName(name)
-    const keys = this.#table.keys
+    const keys = this.#keys()
     const list = LIST_HEADERS.has(key)
     const out: string[] = []
     for (let i = 0; i < keys.length; i++) {
@@ -135,12 +142,36 @@ export class SipMessageImpl {
     return out
   }
 
+  /** Canonical key of every header (computed on first use). */
+  #keys(): string[] {
+    if (this.#keyCache === undefined) {
+      const t = this.#table
+      const keys: string[] = []
+      for (let i = 0; i < t.meta.length; i++) {
+        const id = t.meta[i]! & 0xff
+        keys.push(
+          id !== H_OTHER
+            ? ID_KEYS[id]!
+            : canonicalName(decode(this.#bytes, t.offsets[i * 4]!, t.offsets[i * 4 + 1]!)),
+        )
+      }
+      this.#keyCache = keys
+    }
+    return this.#keyCache
+  }
+
+  #first(id: number): string | undefined {
+    const meta = this.#table.meta
+    for (let i = 0; i < meta.length; i++) if ((meta[i]! & 0xff) === id) return this.valueAt(i)
+    return undefined
+  }
+
   get userAgent(): string | undefined {
-    return this.header('user-agent')
+    return this.#first(H_USER_AGENT)
   }
 
   get contentType(): string | undefined {
-    return this.header('content-type')
+    return this.#first(H_CONTENT_TYPE)
   }
 
   toJSON(): object {
