@@ -33,6 +33,15 @@ export const DEFAULT_SSE_MAX_BUFFERED_BYTES = 1_048_576
 /** CrowdSec bouncers whose last decisions we remember for `startup=false` deltas (oldest forgotten). */
 export const DEFAULT_MAX_BOUNCERS = 16
 
+/**
+ * IP -> latest SIP method entries kept for CrowdSec scenario names (about 100 bytes each). Fed by new
+ * events; an IP missing from it costs one store look-up on the next decisions pull.
+ */
+export const DEFAULT_METHOD_CACHE_SIZE = 262_144
+
+/** Rows or look-ups handled between two yields to the event loop in long API operations. */
+export const YIELD_EVERY = 2_000
+
 /** Summaries written per chunk when a whole list is streamed. */
 export const STREAM_CHUNK_ITEMS = 2_000
 

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { isIP } from 'node:net'
 import { Readable } from 'node:stream'
+import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import {
   API_ROUTES,
   type ApiRoute,
@@ -20,10 +21,12 @@ import {
   DEFAULT_MAX_PARAM_LENGTH,
   DEFAULT_MAX_SSE_CLIENTS,
   DEFAULT_MAX_URL_LENGTH,
+  DEFAULT_METHOD_CACHE_SIZE,
   DEFAULT_RECENT_EVENTS,
   DEFAULT_SSE_HEARTBEAT_MS,
   DEFAULT_SSE_MAX_BUFFERED_BYTES,
   STREAM_CHUNK_ITEMS,
+  YIELD_EVERY,
 } from './constants.js'
 import { createOpenApiDocument } from './create-openapi-document.js'
 import { createDecisionStream } from './decision-stream.js'
@@ -56,6 +59,7 @@ export interface ApiServerInit {
   sseMaxBufferedBytes?: number
   maxBouncers?: number
   recentEvents?: number
+  methodCacheSize?: number
   /** A pino-compatible logger for request errors (default: none). */
   logger?: FastifyBaseLogger
 }
@@ -136,18 +140,23 @@ function validate(
     query: {} as Record<string, string | number | undefined>,
     params: {} as Record<string, string>,
   }
-  for (const [part, schema, status, code] of [
-    ['params', route.params, 404, 'INVALID_PARAM'],
-    ['query', route.query, 400, 'INVALID_QUERY'],
+  for (const [part, schema, code] of [
+    ['params', route.params, 'INVALID_PARAM'],
+    ['query', route.query, 'INVALID_QUERY'],
   ] as const) {
     if (schema === undefined) continue
     const result = schema.safeParse({ ...(request[part] as object) })
     if (!result.success) {
+      // A malformed IP or number is a bad request (400), as SentryPeer in C answers it.
       const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
       const first = issues[0]
-      const message = `${part === 'params' ? 'bad path parameter' : 'bad query'}: ${first?.path || part} ${first?.message ?? ''}`
-      // A malformed IP or number is a bad request, as SentryPeer (C) answers it (400).
-      throw new HttpApiError(part === 'params' ? 400 : status, code, message.trim(), issues)
+      const what = part === 'params' ? 'bad path parameter' : 'bad query'
+      throw new HttpApiError(
+        400,
+        code,
+        `${what}: ${first?.path || part} ${first?.message ?? ''}`.trim(),
+        issues,
+      )
     }
     out[part] = result.data as never
   }
@@ -225,9 +234,22 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
     'sentrypeer_api_sse_events_dropped_total',
     'Events not sent to a slow Server-Sent Events client',
   )
+  // IP -> latest method, for CrowdSec scenario names without a store look-up per IP and pull.
+  const methodCache = new Map<string, string>()
+  const methodCacheSize = init.methodCacheSize ?? DEFAULT_METHOD_CACHE_SIZE
+  const cacheMethod = (ip: string, method: string): void => {
+    methodCache.delete(ip)
+    methodCache.set(ip, method)
+    if (methodCache.size > methodCacheSize) {
+      const oldest = methodCache.keys().next().value
+      if (oldest !== undefined) methodCache.delete(oldest)
+    }
+  }
+  const onEventForCache = (event: ApiStoredEvent): void => cacheMethod(event.sourceIp, event.method)
+  components.events?.on('event', onEventForCache)
   const decisions = createDecisionStream({
     maxBouncers: init.maxBouncers ?? DEFAULT_MAX_BOUNCERS,
-    methodOf: (ip) => store.getIp(ip, 1)?.recentEvents[0]?.method,
+    methodOf: (ip) => methodCache.get(ip),
   })
   const openApi = JSON.stringify(createOpenApiDocument(version))
   const sseClients = new Set<{ end(): void }>()
@@ -585,11 +607,24 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
     return reply.type('text/plain; charset=utf-8').send(Readable.from(chunks, { objectMode: false }))
   })
 
-  route('getDecisionsStream', '/v1/decisions/stream', (request, reply, { query }) => {
+  route('getDecisionsStream', '/v1/decisions/stream', async (request, reply, { query }) => {
     const startup = query.startup === 'true'
     const apiKey = request.headers['x-api-key']
     const bouncer = `${typeof apiKey === 'string' ? digest(apiKey).toString('hex') : '-'}|${request.headers['user-agent'] ?? ''}`
-    const result = decisions.pull(bouncer, startup, blockEntries(undefined), now())
+    // Gather the current list and any missing methods in slices, so a pull of 100k IPs never blocks
+    // the event loop (the SIP listeners share it).
+    const current: ApiIpSummary[] = []
+    for (const entry of blockEntries(undefined)) {
+      current.push(entry)
+      if (current.length % YIELD_EVERY === 0) await yieldToLoop()
+    }
+    let lookups = 0
+    for (const { ip } of current) {
+      if (methodCache.has(ip)) continue
+      cacheMethod(ip, store.getIp(ip, 1)?.recentEvents[0]?.method ?? '')
+      if (++lookups % YIELD_EVERY === 0) await yieldToLoop()
+    }
+    const result = decisions.pull(bouncer, startup, current, now())
     const scopes = (query.scopes as string | undefined)
       ?.toLowerCase()
       .split(',')
@@ -707,6 +742,7 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
   )
 
   app.addHook('preClose', async () => {
+    components.events?.off('event', onEventForCache)
     for (const client of [...sseClients]) client.end()
   })
 
