@@ -203,6 +203,9 @@ describe('tit-for-tat', () => {
     expect((await ids(optOut)).size).toBe(0)
     const refused = await leech.call<CatchUpResult[]>('catchUp', { peer: hub.peerId })
     expect(refused[0]?.refused?.code).toBe('NO_STANDING')
+    const lookup = await leech.call<LookupResult<unknown>>('lookup', { key: 'after-grace' })
+    expect(lookup.reports).toEqual([])
+    expect(lookup.refused).toBeGreaterThan(0)
     await expect(optOut.call('catchUp', { peer: hub.peerId })).rejects.toMatchObject({
       code: 'SHARING_DISABLED',
     })
