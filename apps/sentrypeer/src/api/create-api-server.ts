@@ -230,6 +230,10 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
   const now = components.now ?? Date.now
 
   const apiRequests = metrics.counter('sentrypeer_api_requests_total', 'HTTP API requests answered')
+  const clientErrors = metrics.counter(
+    'sentrypeer_api_malformed_requests_total',
+    'Malformed HTTP requests answered before routing',
+  )
   const sseDropped = metrics.counter(
     'sentrypeer_api_sse_events_dropped_total',
     'Events not sent to a slow Server-Sent Events client',
@@ -263,6 +267,7 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
       ignoreTrailingSlash: true,
     },
     clientErrorHandler: (err: Error & { code?: string }, socket: Socket) => {
+      clientErrors.inc({ code: err.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST' })
       if (!socket.writable) return socket.destroy()
       const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
       const body =
@@ -546,7 +551,7 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
 
   route('streamEvents', '/events/stream', (request, reply) => {
     const events = components.events
-    if (events === undefined) throw new HttpApiError(503, 'TOO_MANY_STREAMS', 'event stream not available')
+    if (events === undefined) throw new HttpApiError(503, 'STREAM_UNAVAILABLE', 'event stream not available')
     if (sseClients.size >= maxSseClients) {
       throw new HttpApiError(503, 'TOO_MANY_STREAMS', `at most ${maxSseClients} event streams at once`)
     }

@@ -15,6 +15,7 @@ export type ApiErrorCode =
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'TOO_MANY_STREAMS'
+  | 'STREAM_UNAVAILABLE'
   | 'INTERNAL'
 
 /** Base class of the API module's errors. */
