@@ -70,6 +70,9 @@ let nextLine = 0
 let bareLfSeen = false
 /** Whether a byte >= 0x80 was seen since the caller last reset it. */
 let highSeen = false
+/** Reused per parse (grown as needed); copied to exact-size arrays for the message. */
+const scratchOffsets: number[] = new Array(1024).fill(0)
+const scratchMeta: number[] = new Array(256).fill(0)
 
 /**
  * Scan from `i` to the end of the line: returns the index of its CR/LF (or `len`), sets `nextLine` and
@@ -133,7 +136,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   const limits = options?.limits === undefined ? DEFAULT_LIMITS : resolveLimits(options.limits)
   const lenient = options?.lenient
   const stream = options?.transport === 'stream'
-  const used: Leniency[] = []
+  let used: Leniency[] | undefined
   const len = bytes.length
   if (len > limits.maxMessageBytes) {
     return fail(
@@ -153,22 +156,19 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   if (slEnd < 0) return fail(E.BAD_LINE_ENDING, -1 - slEnd, 'bare CR')
   if (bareLfSeen) {
     if (lenient?.bareLf !== true) return fail(E.BAD_LINE_ENDING, slEnd, 'line ends in LF, not CRLF')
-    used.push('bareLf')
+    used = addLeniency(used, 'bareLf')
   }
   if (slEnd - start > limits.maxStartLineBytes) {
     return fail(E.START_LINE_TOO_LONG, start + limits.maxStartLineBytes, 'start line too long')
   }
   let p = nextLine
-  const sl = parseStartLine(bytes, start, slEnd, lenient?.extraWhitespaceInStartLine === true, highSeen)
-  if (!sl.ok) return sl
-  if (sl.lenient) used.push('extraWhitespaceInStartLine')
+  const slFail = parseStartLine(bytes, start, slEnd, lenient?.extraWhitespaceInStartLine === true, highSeen)
+  if (slFail !== undefined) return slFail
+  if (sl.lenient) used = addLeniency(used, 'extraWhitespaceInStartLine')
   const isRequest = sl.kind === 'request'
 
   // ---- header section ------------------------------------------------------------------------------
   const headStart = p
-  const offsets: number[] = []
-  /** Per header: id | flags << 8 (see FOLDED, HIGH). */
-  const meta: number[] = []
   let bodyStart = -1
   const maxHeaderEnd = start + limits.maxHeaderBytes
   const maxHeaders = limits.maxHeaders
@@ -182,7 +182,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
       if (e !== p) return fail(E.BAD_HEADER, p, 'header name is not a token')
       if (bareLfSeen) {
         if (lenient?.bareLf !== true) return fail(E.BAD_LINE_ENDING, e, 'line ends in LF, not CRLF')
-        if (!used.includes('bareLf')) used.push('bareLf')
+        used = addLeniency(used, 'bareLf')
       }
       bodyStart = nextLine
       break
@@ -202,7 +202,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
       if (e < 0) return fail(E.BAD_LINE_ENDING, -1 - e, 'bare CR')
       if (bareLfSeen) {
         if (lenient?.bareLf !== true) return fail(E.BAD_LINE_ENDING, e, 'line ends in LF, not CRLF')
-        if (!used.includes('bareLf')) used.push('bareLf')
+        used = addLeniency(used, 'bareLf')
       }
       const next = nextLine
       if (next >= len || (bytes[next] !== SP && bytes[next] !== HT)) break
@@ -213,9 +213,14 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     while (n < e && (bytes[n] === SP || bytes[n] === HT || bytes[n] === CR || bytes[n] === LF)) n++
     let ve = e
     while (ve > n && (bytes[ve - 1] === SP || bytes[ve - 1] === HT)) ve--
-    if (++count > maxHeaders) return fail(E.TOO_MANY_HEADERS, p, 'too many header fields')
-    offsets.push(p, nameEnd, n, ve)
-    meta.push(identify(bytes, p, nameEnd) | (isFolded ? FOLDED : 0) | (highSeen ? HIGH : 0))
+    if (count >= maxHeaders) return fail(E.TOO_MANY_HEADERS, p, 'too many header fields')
+    const o = count * 4
+    scratchOffsets[o] = p
+    scratchOffsets[o + 1] = nameEnd
+    scratchOffsets[o + 2] = n
+    scratchOffsets[o + 3] = ve
+    scratchMeta[count] = identify(bytes, p, nameEnd) | (isFolded ? FOLDED : 0) | (highSeen ? HIGH : 0)
+    count++
     p = nextLine
   }
   if (bodyStart === -1) {
@@ -223,11 +228,14 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     if (stream || lenient?.unterminatedHeaders !== true) {
       return fail(E.HEADERS_INCOMPLETE, len, 'header section not terminated by an empty line')
     }
-    used.push('unterminatedHeaders')
+    used = addLeniency(used, 'unterminatedHeaders')
     bodyStart = len
   }
   if (bodyStart > maxHeaderEnd) return fail(E.HEADERS_TOO_LARGE, maxHeaderEnd, 'header section too large')
 
+  const offsets = scratchOffsets.slice(0, count * 4)
+  /** Per header: id | flags (see FOLDED, HIGH). */
+  const meta = scratchMeta.slice(0, count)
   // One native call decodes the header section; ASCII values are then (zero-copy) slices of it.
   const head = latin1(bytes, headStart, bodyStart)
   const valueText = (i: number): string => {
@@ -319,7 +327,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   if (iCseq === -1) return missing('CSeq')
   if (isRequest && iMaxFwd === -1) {
     if (lenient?.missingMaxForwards !== true) return missing('Max-Forwards')
-    used.push('missingMaxForwards')
+    used = addLeniency(used, 'missingMaxForwards')
   }
 
   // Via
@@ -401,10 +409,11 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   let cseqMethod = cseqText.slice(ms)
   if (!isToken(cseqMethod)) return fail(E.BAD_CSEQ, cseqAt, 'CSeq method is not a token')
   if (isRequest) {
-    if (cseqMethod !== sl.method) {
+    const method = sl.method
+    if (cseqMethod !== method) {
       return fail(E.CSEQ_METHOD_MISMATCH, cseqAt, 'CSeq method differs from the request method')
     }
-    cseqMethod = sl.method
+    cseqMethod = method
   }
   // Max-Forwards
   let maxForwards: number | undefined
@@ -433,7 +442,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
       if (stream || lenient?.contentLengthExceedsBody !== true) {
         return fail(E.BODY_INCOMPLETE, len, `Content-Length ${contentLength} but ${available} body bytes`)
       }
-      used.push('contentLengthExceedsBody')
+      used = addLeniency(used, 'contentLengthExceedsBody')
       bodyEnd = len
     } else bodyEnd = bodyStart + contentLength // RFC 3261 §18.3: extra datagram bytes are ignored
   } else if (available === 0) {
@@ -443,7 +452,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
       return fail(E.MISSING_CONTENT_LENGTH, bodyStart, 'body without Content-Length')
     }
     if (available > limits.maxBodyBytes) return fail(E.BODY_TOO_LARGE, bodyStart, 'body too large')
-    used.push('missingContentLength')
+    used = addLeniency(used, 'missingContentLength')
     bodyEnd = len
   }
 
@@ -467,9 +476,17 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   message.maxForwards = maxForwards
   message.contact = contact
   message.contentLength = contentLength === -1 ? undefined : contentLength
-  message.leniencies = used
+  message.leniencies = used ?? NO_LENIENCIES
   message.setSpan(start, bodyStart, bodyEnd)
   return { ok: true, message: message as unknown as SipMessage }
+}
+
+const NO_LENIENCIES: Leniency[] = Object.freeze([]) as unknown as Leniency[]
+
+function addLeniency(used: Leniency[] | undefined, l: Leniency): Leniency[] {
+  if (used === undefined) return [l]
+  if (!used.includes(l)) used.push(l)
+  return used
 }
 
 function parseDecimal(s: string, max = Number.MAX_SAFE_INTEGER): number {
@@ -484,8 +501,8 @@ function parseDecimal(s: string, max = Number.MAX_SAFE_INTEGER): number {
   return v
 }
 
-interface StartLine {
-  ok: true
+/** The start line of the message being parsed (module scratch: parse is synchronous, not re-entrant). */
+const sl: {
   kind: 'request' | 'response'
   method: string
   requestUri: string
@@ -494,6 +511,15 @@ interface StartLine {
   reason: string
   version: string
   lenient: boolean
+} = {
+  kind: 'request',
+  method: '',
+  requestUri: '',
+  parsedUri: undefined,
+  status: 0,
+  reason: '',
+  version: '',
+  lenient: false,
 }
 
 function parseStartLine(
@@ -502,7 +528,7 @@ function parseStartLine(
   end: number,
   allowWs: boolean,
   high: boolean,
-): StartLine | Fail {
+): Fail | undefined {
   const line = latin1(bytes, start, end)
   const isResponse =
     end - start >= 4 &&
@@ -537,17 +563,13 @@ function parseStartLine(
     } else if (!allowWs) {
       return fail(E.BAD_START_LINE, q, 'Status-Line without SP before the reason phrase')
     } else lenientUsed = true
-    return {
-      ok: true,
-      kind: 'response',
-      method: '',
-      requestUri: '',
-      parsedUri: undefined,
-      status,
-      reason,
-      version,
-      lenient: lenientUsed,
-    }
+    sl.kind = 'response'
+    sl.status = status
+    sl.reason = reason
+    sl.version = version
+    sl.lenient = lenientUsed
+    sl.parsedUri = undefined
+    return undefined
   }
   let last = end
   if (bytes[last - 1] === SP || bytes[last - 1] === HT) {
@@ -582,17 +604,13 @@ function parseStartLine(
   const requestUri = line.slice(uStart - start, uEnd - start)
   const u = checkRequestUri(requestUri, uStart)
   if (u !== undefined && 'ok' in u) return u
-  return {
-    ok: true,
-    kind: 'request',
-    method: line.slice(0, m - start),
-    requestUri,
-    parsedUri: u,
-    status: 0,
-    reason: '',
-    version,
-    lenient: lenientUsed,
-  }
+  sl.kind = 'request'
+  sl.method = line.slice(0, m - start)
+  sl.requestUri = requestUri
+  sl.parsedUri = u
+  sl.version = version
+  sl.lenient = lenientUsed
+  return undefined
 }
 
 function checkVersion(version: string, offset: number): Fail | undefined {
