@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results.json' },
-    testTimeout: 30_000,
+    // multi-process libp2p tests on a shared 2-CPU machine: generous ceilings, not timing assertions
+    testTimeout: 90_000,
+    hookTimeout: 60_000,
   },
 })
