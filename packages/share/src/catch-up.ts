@@ -113,6 +113,7 @@ export async function serveCatchUp<R>(
       }),
     )
     let sent = 0
+    const fetched = new Set<number>()
     for (;;) {
       const f = await readFrame(lp, o.requestTimeoutMs)
       if (f === undefined || 'malformed' in f || f.type !== 'control') break
@@ -127,6 +128,12 @@ export async function serveCatchUp<R>(
         await refuse(lp, stream, 'BAD_REQUEST', 'expected fetch or done')
         return
       }
+      // each bucket of the window at most once per exchange: a requester cannot make us rescan forever
+      if (fetched.has(m.bucket) || m.bucket < floor - o.bucketMs || m.bucket > now + o.maxFutureSkewMs) {
+        await refuse(lp, stream, 'BAD_REQUEST', 'bucket fetched twice or outside the window')
+        return
+      }
+      fetched.add(m.bucket)
       const known = base64ToPrefixes(m.known, o.maxKnownIdsPerBucket)
       if (known === undefined) {
         await refuse(lp, stream, 'BAD_REQUEST', 'known must be base64 of 8-byte id prefixes')

@@ -50,6 +50,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+// one scenario in steps: each test builds on the records and nodes of the previous ones
 describe('a network of sharing nodes', () => {
   let a: NodeProcess
   let b: NodeProcess
@@ -160,6 +161,13 @@ describe('a network of sharing nodes', () => {
     })
     expect(st.invalidRecords).toBeGreaterThanOrEqual(2)
     expect(st.hasStanding).toBe(true) // still in its grace period: the score, not standing, punished it
+    // a hostile catch-up requester: junk request, then one bucket asked twice
+    expect(await evil.call<string[]>('abuseCatchUp', { peer: a.peerId })).toEqual([
+      'refused:BAD_REQUEST',
+      'digest',
+      'end:',
+      'refused:BAD_REQUEST',
+    ])
     for (const n of [a, b, d]) {
       const keys = (await n.call<Rec[]>('records')).map((r) => r.key)
       expect(keys).not.toContain('forged-key')
