@@ -1,3 +1,4 @@
+import { quotedEndB, quotedValueB, scanError, scanParamsB, skipWsB, spanB } from './byte-scan.js'
 import { TOKEN } from './char-classes.js'
 import { paramsError, picked, quotedString, scanParams, skipWs, spanClass } from './header-params.js'
 import { newParams } from './params-object.js'
@@ -154,4 +155,119 @@ export function parseNameAddr(s: string): NameAddr | undefined {
   if (end < 0) return err(-1 - end, paramsError)
   const tag = picked.tag
   return new NameAddrImpl(s, uri, kind === 1, displayName, i, typeof tag === 'string' ? tag : undefined)
+}
+
+/** `checkUri` on bytes[a, z). */
+function checkUriB(b: Uint8Array, a: number, z: number): number {
+  if (z <= a) return -1
+  const c0 = b[a]! | 32
+  if (!(c0 >= 97 && c0 <= 122)) return -1
+  let colon = -1
+  for (let i = a + 1; i < z; i++) {
+    const c = b[i]!
+    if (c === 58) {
+      colon = i
+      break
+    }
+    const l = c | 32
+    if (!((l >= 97 && l <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return -1
+  }
+  if (colon < 0 || colon === z - 1) return -1
+  for (let i = colon + 1; i < z; i++) {
+    const c = b[i]!
+    if (c <= 32 || c >= 127 || c === 60 || c === 62 || c === 34) return -1
+  }
+  const n = colon - a
+  if (n === 3) {
+    const x = b[a]! | 32
+    const y = b[a + 1]! | 32
+    const w = b[a + 2]! | 32
+    return (x === 115 && y === 105 && w === 112) || (x === 116 && y === 101 && w === 108) ? 1 : 0
+  }
+  return n === 4 &&
+    (b[a]! | 32) === 115 &&
+    (b[a + 1]! | 32) === 105 &&
+    (b[a + 2]! | 32) === 112 &&
+    (b[a + 3]! | 32) === 115
+    ? 1
+    : 0
+}
+
+/**
+ * @internal `parseNameAddr` on bytes[start, end) (ASCII, unfolded, trimmed); `text` is the header
+ * section decoded one char per byte starting at byte offset `base`. Same results as `parseNameAddr`.
+ */
+export function parseNameAddrBytes(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  text: string,
+  base: number,
+): NameAddr | undefined {
+  let i = start
+  let displayName: string | undefined
+  let uri: string
+  let kind: number
+  let angle = false
+  if (i < end && b[i] === 34 /* " */) {
+    const q = quotedEndB(b, i, end)
+    if (q < 0) return err(i - start, 'unterminated quoted display name')
+    displayName = quotedValueB(b, i, q, text, base)
+    i = skipWsB(b, q, end)
+    if (i >= end || b[i] !== 60) return err(i - start, 'expected "<" after display name')
+    angle = true
+  } else {
+    let j = i
+    let nameEnd = i
+    let singleSpaced = true
+    for (;;) {
+      const w = j
+      j = spanB(b, j, end, TOKEN)
+      if (j === w) break
+      nameEnd = j
+      const ws = j
+      j = skipWsB(b, j, end)
+      if (j - ws > 1 || (j > ws && b[ws] !== 32)) singleSpaced = false
+    }
+    if (j < end && b[j] === 60 /* < */) {
+      angle = true
+      if (nameEnd > i) {
+        const name = text.slice(i - base, nameEnd - base)
+        displayName = singleSpaced ? name : name.replace(/[ \t]+/g, ' ')
+      }
+      i = j
+    }
+  }
+  if (angle) {
+    let close = i + 1
+    while (close < end && b[close] !== 62) close++
+    if (close >= end) return err(i - start, 'unterminated "<"')
+    kind = checkUriB(b, i + 1, close)
+    if (kind < 0) return err(i + 1 - start, 'bad URI inside <>')
+    uri = text.slice(i + 1 - base, close - base)
+    i = close + 1
+  } else {
+    const us = i
+    let special = false
+    while (i < end) {
+      const c = b[i]!
+      if (c === 59 || c === 32 || c === 9) break
+      if (c === 63 || c === 44) special = true
+      i++
+    }
+    if (special) return err(us - start, 'a URI with "?" or "," must be enclosed in <>')
+    kind = checkUriB(b, us, i)
+    if (kind < 0) return err(us - start, 'bad addr-spec')
+    uri = text.slice(us - base, i - base)
+  }
+  if (scanParamsB(b, i, end, text, base) < 0) return err(scanError.offset - start, scanError.message)
+  const tag = picked.tag
+  return new NameAddrImpl(
+    text.slice(start - base, end - base),
+    uri,
+    kind === 1,
+    displayName,
+    i - start,
+    typeof tag === 'string' ? tag : undefined,
+  )
 }

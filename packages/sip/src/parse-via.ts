@@ -1,3 +1,4 @@
+import { scanError, scanParamsB, skipWsB, spanB } from './byte-scan.js'
 import { HOST, TOKEN } from './char-classes.js'
 import { paramsError, picked, scanParams, skipWs, spanClass } from './header-params.js'
 import { newParams } from './params-object.js'
@@ -146,6 +147,18 @@ export function parseVia(s: string): Via | undefined {
   const paramsAt = i
   const end = scanParams(s, i)
   if (end < 0) return err(-1 - end, paramsError)
+  return finishVia(s, paramsAt, protocol, canonicalTransport(transport), host, port)
+}
+
+/** Check the picked branch / rport / received values and build the Via. */
+function finishVia(
+  src: string,
+  paramsAt: number,
+  protocol: string,
+  transport: string,
+  host: string,
+  port: number | undefined,
+): Via | undefined {
   let branch: string | undefined
   if (picked.branch !== undefined) {
     if (picked.branch === true) return err(paramsAt, 'Via branch without a value')
@@ -174,6 +187,102 @@ export function parseVia(s: string): Via | undefined {
     if (!isIpChars(bare)) return err(paramsAt, 'bad Via received')
     received = bare
   }
-  const upper = canonicalTransport(transport)
-  return new ViaImpl(s, paramsAt, protocol, upper, host, port, branch, rport, received)
+  return new ViaImpl(src, paramsAt, protocol, transport, host, port, branch, rport, received)
+}
+
+function isIpBytes(b: Uint8Array, a: number, z: number): boolean {
+  if (z <= a) return false
+  for (let i = a; i < z; i++) {
+    const c = b[i]!
+    const l = c | 32
+    if (!((c >= 48 && c <= 58) || c === 46 || (l >= 97 && l <= 102))) return false
+  }
+  return true
+}
+
+function transportB(b: Uint8Array, a: number, z: number, text: string, base: number): string {
+  if (z - a === 3) {
+    const c0 = b[a]!
+    const c1 = b[a + 1]!
+    const c2 = b[a + 2]!
+    if (c0 === 85 && c1 === 68 && c2 === 80) return 'UDP'
+    if (c0 === 84 && c1 === 67 && c2 === 80) return 'TCP'
+    if (c0 === 84 && c1 === 76 && c2 === 83) return 'TLS'
+  }
+  return canonicalTransport(text.slice(a - base, z - base))
+}
+
+/**
+ * @internal `parseVia` on bytes[start, end) (ASCII, unfolded, trimmed); `text` is the header section
+ * decoded one char per byte starting at byte offset `base`. Same results as `parseVia`.
+ */
+export function parseViaBytes(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  text: string,
+  base: number,
+): Via | undefined {
+  let i = start
+  const p0 = i
+  i = spanB(b, i, end, TOKEN)
+  if (i === p0) return err(p0 - start, 'empty Via sent-protocol element')
+  const p0e = i
+  i = skipWsB(b, i, end)
+  if (i >= end || b[i] !== 47) return err(i - start, 'expected "/" in Via sent-protocol')
+  i = skipWsB(b, i + 1, end)
+  const p1 = i
+  i = spanB(b, i, end, TOKEN)
+  if (i === p1) return err(p1 - start, 'empty Via sent-protocol element')
+  const p1e = i
+  i = skipWsB(b, i, end)
+  if (i >= end || b[i] !== 47) return err(i - start, 'expected "/" in Via sent-protocol')
+  i = skipWsB(b, i + 1, end)
+  const t0 = i
+  i = spanB(b, i, end, TOKEN)
+  if (i === t0) return err(t0 - start, 'empty Via sent-protocol element')
+  const t0e = i
+  i = skipWsB(b, i, end)
+  if (i === t0e) return err(i - start, 'expected LWS before Via sent-by')
+  const protocol =
+    p0e - p0 === 3 &&
+    b[p0] === 83 &&
+    b[p0 + 1] === 73 &&
+    b[p0 + 2] === 80 &&
+    p1e - p1 === 3 &&
+    b[p1] === 50 &&
+    b[p1 + 1] === 46 &&
+    b[p1 + 2] === 48
+      ? 'SIP/2.0'
+      : `${text.slice(p0 - base, p0e - base)}/${text.slice(p1 - base, p1e - base)}`
+  const transport = transportB(b, t0, t0e, text, base)
+  const hostStart = i
+  if (i < end && b[i] === 91 /* [ */) {
+    let close = i + 1
+    while (close < end && b[close] !== 93) close++
+    if (close >= end || !isIpBytes(b, i + 1, close)) return err(i - start, 'bad IPv6 reference')
+    i = close + 1
+  } else {
+    i = spanB(b, i, end, HOST)
+    if (i === hostStart) return err(hostStart - start, 'empty Via sent-by host')
+  }
+  const host = text.slice(hostStart - base, i - base)
+  let port: number | undefined
+  const afterHost = skipWsB(b, i, end)
+  if (afterHost < end && b[afterHost] === 58 /* : */) {
+    i = skipWsB(b, afterHost + 1, end)
+    const pStart = i
+    let p = 0
+    while (i < end && i - pStart < 6) {
+      const c = b[i]! - 48
+      if (c < 0 || c > 9) break
+      p = p * 10 + c
+      i++
+    }
+    if (i === pStart || i - pStart > 5 || p > 65535) return err(pStart - start, 'bad Via port')
+    port = p
+  }
+  const paramsAt = i
+  if (scanParamsB(b, i, end, text, base) < 0) return err(scanError.offset - start, scanError.message)
+  return finishVia(text.slice(start - base, end - base), paramsAt - start, protocol, transport, host, port)
 }

@@ -1,3 +1,4 @@
+import { splitListB } from './byte-scan.js'
 import { CLASS, isToken, TOKEN } from './char-classes.js'
 import { DEFAULT_LIMITS, type Leniency, MAX_CSEQ, MAX_MAX_FORWARDS, type SipLimits } from './constants.js'
 import { decode, latin1 } from './decode.js'
@@ -17,9 +18,9 @@ import {
   identify,
 } from './header-names.js'
 import { newParams } from './params-object.js'
-import { nameAddrError, parseNameAddr } from './parse-name-addr.js'
+import { nameAddrError, parseNameAddr, parseNameAddrBytes } from './parse-name-addr.js'
 import { parseUri } from './parse-uri.js'
-import { parseVia, viaError } from './parse-via.js'
+import { parseVia, parseViaBytes, viaError } from './parse-via.js'
 import { type HeaderTable, SipMessageImpl } from './sip-message.js'
 import { splitList } from './split-list.js'
 import type { NameAddr, ParseOptions, ParseResult, SipMessage, SipUri, Via } from './types.js'
@@ -168,6 +169,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   const isRequest = sl.kind === 'request'
 
   // ---- header section ------------------------------------------------------------------------------
+  const headStart = p
   let bodyStart = -1
   const maxHeaderEnd = start + limits.maxHeaderBytes
   const maxHeaders = limits.maxHeaders
@@ -235,12 +237,14 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   const offsets = scratchOffsets.slice(0, count * 4)
   /** Per header: id | flags (see FOLDED, HIGH). */
   const meta = scratchMeta.slice(0, count)
+  // One native call decodes the header section one char per byte; ASCII, unfolded values (almost all)
+  // are then parsed from the bytes and their pieces sliced from this text.
+  const head = latin1(bytes, headStart, bodyStart)
   const valueText = (i: number): string => {
     const f = meta[i]!
     const vs = offsets[i * 4 + 2]!
     const ve = offsets[i * 4 + 3]!
-    // flat strings: later char scans on them are much faster than on slices of a larger string
-    const s = (f & HIGH) !== 0 ? decode(bytes, vs, ve) : latin1(bytes, vs, ve)
+    const s = (f & HIGH) !== 0 ? decode(bytes, vs, ve) : head.slice(vs - headStart, ve - headStart)
     return (f & FOLDED) !== 0 ? s.replace(UNFOLD, ' ') : s
   }
 
@@ -333,27 +337,34 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   for (let i = iVia; nVia > 0; i++) {
     if ((meta[i]! & 0xff) !== H_VIA) continue
     nVia--
-    const text = valueText(i)
-    if (text.indexOf(',') === -1) {
-      const v = parseVia(text)
-      if (v === undefined) return fail(E.BAD_VIA, offsets[i * 4 + 2]!, `bad Via: ${viaError.message}`)
-      via.push(v)
+    const vs = offsets[i * 4 + 2]!
+    const ve = offsets[i * 4 + 3]!
+    if ((meta[i]! & (FOLDED | HIGH)) === 0) {
+      const parts = hasComma(bytes, vs, ve) ? splitListB(bytes, vs, ve) : [vs, ve]
+      for (let k = 0; k < parts.length; k += 2) {
+        const v = parseViaBytes(bytes, parts[k]!, parts[k + 1]!, head, headStart)
+        if (v === undefined) return fail(E.BAD_VIA, vs, `bad Via: ${viaError.message}`)
+        via.push(v)
+      }
     } else {
-      for (const part of splitList(text)) {
+      for (const part of splitList(valueText(i))) {
         const v = parseVia(part)
-        if (v === undefined) return fail(E.BAD_VIA, offsets[i * 4 + 2]!, `bad Via: ${viaError.message}`)
+        if (v === undefined) return fail(E.BAD_VIA, vs, `bad Via: ${viaError.message}`)
         via.push(v)
       }
     }
-    if (via.length > limits.maxViaValues)
-      return fail(E.TOO_MANY_HEADERS, offsets[i * 4 + 2]!, 'too many Via values')
+    if (via.length > limits.maxViaValues) return fail(E.TOO_MANY_HEADERS, vs, 'too many Via values')
   }
   // From / To (single values: a comma outside quotes and <> is an error)
-  const from = parseNameAddr(valueText(iFrom))
+  const nameAddrAt = (i: number): NameAddr | undefined =>
+    (meta[i]! & (FOLDED | HIGH)) === 0
+      ? parseNameAddrBytes(bytes, offsets[i * 4 + 2]!, offsets[i * 4 + 3]!, head, headStart)
+      : parseNameAddr(valueText(i))
+  const from = nameAddrAt(iFrom)
   if (from === undefined) {
     return fail(E.BAD_NAME_ADDR, offsets[iFrom * 4 + 2]!, `bad From: ${nameAddrError.message}`)
   }
-  const to = parseNameAddr(valueText(iTo))
+  const to = nameAddrAt(iTo)
   if (to === undefined)
     return fail(E.BAD_NAME_ADDR, offsets[iTo * 4 + 2]!, `bad To: ${nameAddrError.message}`)
   // Contact
@@ -361,20 +372,33 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   if (hasContact) {
     for (let i = 0; i < meta.length; i++) {
       if ((meta[i]! & 0xff) !== H_CONTACT) continue
-      const v = valueText(i)
-      const at = offsets[i * 4 + 2]!
-      if (v === '*') {
+      const vs = offsets[i * 4 + 2]!
+      const ve = offsets[i * 4 + 3]!
+      if (ve - vs === 1 && bytes[vs] === 42 /* * */) {
         contact.push({ uri: '*', params: newParams(), raw: '*' })
         continue
       }
-      const parts = v.indexOf(',') === -1 ? [v] : splitList(v)
-      for (const part of parts) {
-        const c = parseNameAddr(part)
-        if (c === undefined) return fail(E.BAD_NAME_ADDR, at, `bad Contact: ${nameAddrError.message}`)
-        contact.push(c)
+      if ((meta[i]! & (FOLDED | HIGH)) === 0) {
+        const parts = hasComma(bytes, vs, ve) ? splitListB(bytes, vs, ve) : [vs, ve]
+        for (let k = 0; k < parts.length; k += 2) {
+          const c = parseNameAddrBytes(bytes, parts[k]!, parts[k + 1]!, head, headStart)
+          if (c === undefined) return fail(E.BAD_NAME_ADDR, vs, `bad Contact: ${nameAddrError.message}`)
+          contact.push(c)
+        }
+      } else {
+        const v = valueText(i)
+        if (v === '*') {
+          contact.push({ uri: '*', params: newParams(), raw: '*' })
+          continue
+        }
+        for (const part of splitList(v)) {
+          const c = parseNameAddr(part)
+          if (c === undefined) return fail(E.BAD_NAME_ADDR, vs, `bad Contact: ${nameAddrError.message}`)
+          contact.push(c)
+        }
       }
       if (contact.length > limits.maxContactValues)
-        return fail(E.TOO_MANY_HEADERS, at, 'too many Contact values')
+        return fail(E.TOO_MANY_HEADERS, vs, 'too many Contact values')
     }
   }
   // Call-ID: word [ "@" word ], no whitespace or controls (RFC 3261 §25.1)
@@ -385,7 +409,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     const c = bytes[i]!
     if (c <= 32 || c >= 127) return fail(E.BAD_CALL_ID, i, 'bad character in Call-ID')
   }
-  const callId = latin1(bytes, cidStart, cidEnd)
+  const callId = head.slice(cidStart - headStart, cidEnd - headStart)
   // CSeq: 1*DIGIT LWS Method
   const cseqText = valueText(iCseq)
   const cseqAt = offsets[iCseq * 4 + 2]!
@@ -485,6 +509,11 @@ function addLeniency(used: Leniency[] | undefined, l: Leniency): Leniency[] {
   if (used === undefined) return [l]
   if (!used.includes(l)) used.push(l)
   return used
+}
+
+function hasComma(b: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (b[i] === 44) return true
+  return false
 }
 
 function parseDecimal(s: string, max = Number.MAX_SAFE_INTEGER): number {
