@@ -3,7 +3,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { createClient, type SentryPeerClient } from '@sentrypeer/client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { goDuration } from '../../src/api/decision-stream.js'
+import { decisionId, goDuration } from '../../src/api/decision-stream.js'
 import { type ApiServer, createAllowlist, createApiServer, createMetrics } from '../../src/api/index.js'
 import { createClock, requireTool, sipEvent, tempStore } from './helpers.js'
 
@@ -91,6 +91,19 @@ describe('GET /v1/decisions/stream (CrowdSec LAPI)', () => {
     expect(invites.new?.map((d) => d.value).sort()).toEqual(['198.51.100.9', '203.0.113.1'])
     const notInvites = await api.getDecisionsStream({ startup: 'true', scenarios_not_containing: 'invite' })
     expect(notInvites.new?.map((d) => d.value)).toEqual(['2001:db8::2'])
+  })
+
+  it('gives each address a stable, distinct, safe-integer decision id', () => {
+    const ids = new Set<number>()
+    let unsafe = 0
+    for (let i = 0; i < 100_000; i++) {
+      const id = decisionId(`198.${18 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`)
+      if (!Number.isSafeInteger(id) || id < 0) unsafe++
+      ids.add(id)
+    }
+    expect(unsafe).toBe(0)
+    expect(ids.size).toBe(100_000)
+    expect(decisionId('2001:db8::1')).toBe(decisionId('2001:db8::1'))
   })
 
   it('formats Go durations', () => {
