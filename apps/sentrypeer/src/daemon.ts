@@ -1,9 +1,10 @@
 import { dirname, resolve } from 'node:path'
-import { openStore, type Store } from '@sentrypeer/store'
+import type { Store } from '@sentrypeer/store'
 import { type Logger, pino } from 'pino'
 import type { ListenAddress } from './config/listen-address.js'
 import { resolveNodeId } from './config/node-id.js'
 import type { SentryPeerConfig } from './config/schema.js'
+import { openDaemonStore } from './daemon-store.js'
 import { createOutputs, type Outputs } from './outputs/index.js'
 import { createSipCounters, type SipCounters } from './sip/sip-counters.js'
 import { createSipHandler } from './sip/sip-handler.js'
@@ -63,9 +64,10 @@ export async function startDaemon(
   }
 
   try {
-    const store = openStore({
+    const store = await openDaemonStore({
       path: config.dbFile,
       maxAgeMs: config.maxAgeMs,
+      ...config.store,
       onError: (err) => logger.error({ err }, 'store error'),
     })
     cleanups.push(() => store.close())

@@ -8,6 +8,7 @@ import {
   DEFAULT_SIP_AGENT,
   DEFAULT_SIP_LISTEN,
   DEFAULT_SIP_REALM,
+  DEFAULT_STORE_CACHE_SIZE_KIB,
   DEFAULT_TLS_LISTEN,
 } from './constants.js'
 import { parseDuration } from './duration.js'
@@ -58,6 +59,22 @@ const limitsSchema = z
   .partial()
   .strict()
 
+const storeSchema = z
+  .object({
+    cacheSizeKiB: positiveInt,
+    walAutocheckpointPages: positiveInt,
+    batchSize: positiveInt,
+    flushIntervalMs: positiveInt,
+    maxQueue: positiveInt,
+    rawMessageMaxBytes: positiveInt,
+    pruneIntervalMs: z.number().int().nonnegative(),
+  })
+  .partial()
+  .strict()
+
+/** Options passed to the store (`openStore`); unset ones keep the daemon's or the store's defaults. */
+export type StoreOptions = z.output<typeof storeSchema>
+
 /** The JSON config file and the merged configuration before defaults: every key optional. */
 export const configInputSchema = z
   .object({
@@ -88,6 +105,7 @@ export const configInputSchema = z
     sipRealm: headerText.regex(/^[^"\\]+$/, 'must not contain quotes or backslashes'),
     sipRedirect: z.string().regex(/^sips?:[^\s<>"]+$/i, 'must be a sip: or sips: URI'),
     limits: limitsSchema,
+    store: storeSchema,
   })
   .partial()
   .strict()
@@ -137,6 +155,8 @@ export interface SentryPeerConfig {
   sipRealm: string
   sipRedirect?: string
   limits: SipListenerLimits
+  /** Store tuning (config file only). */
+  store: StoreOptions
 }
 
 /** Applies defaults to a validated input. */
@@ -147,7 +167,7 @@ export function withDefaults(input: z.output<typeof configInputSchema>): SentryP
       if (!parsed.ok) throw new Error(`bad built-in default ${text}`)
       return parsed.address
     })
-  const { maxAge, limits, webhook, ...rest } = input
+  const { maxAge, limits, webhook, store, ...rest } = input
   return {
     ...rest,
     dbFile: input.dbFile ?? DEFAULT_DB_FILE,
@@ -168,5 +188,6 @@ export function withDefaults(input: z.output<typeof configInputSchema>): SentryP
     sipAgent: input.sipAgent ?? DEFAULT_SIP_AGENT,
     sipRealm: input.sipRealm ?? DEFAULT_SIP_REALM,
     limits: { ...DEFAULT_SIP_LISTENER_LIMITS, ...limits },
+    store: { cacheSizeKiB: DEFAULT_STORE_CACHE_SIZE_KIB, ...store },
   }
 }
