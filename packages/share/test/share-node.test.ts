@@ -59,7 +59,7 @@ describe('a network of sharing nodes', () => {
   const published: string[] = []
 
   beforeAll(async () => {
-    a = await start('a')
+    a = await start('a', { pageSize: 2 }) // small pages: catch-up answers span several frames
     ;[b, c, d] = await Promise.all([
       start('b', { bootstrap: [a.addr] }),
       start('c', { bootstrap: [a.addr] }),
