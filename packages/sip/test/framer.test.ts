@@ -129,6 +129,23 @@ describe('createFramer: messages', () => {
     }
   })
 
+  it('only reads Content-Length in the header section, not in folded lines or the body', () => {
+    const body = 'Content-Length: 999\r\n\r\nl: 7\r\n'
+    const message = request(['Subject: a', ' l: 99', 'Content-Length: ' + body.length], body)
+    expect(show(frame(message + OPTIONS, undefined, 5))).toEqual([
+      { type: 'message', text: message },
+      { type: 'message', text: OPTIONS },
+    ])
+  })
+
+  it('frames messages with bare LF line ends and leaves judging them to the parser', () => {
+    const message = 'OPTIONS sip:a@b SIP/2.0\nCall-ID: x\nContent-Length: 2\n\nok'
+    expect(show(frame(message + message, undefined, 1))).toEqual([
+      { type: 'message', text: message },
+      { type: 'message', text: message },
+    ])
+  })
+
   it('accepts a repeated Content-Length with the same value', () => {
     const message = request(['Content-Length: 5', 'l: 005'], 'hello')
     expect(show(frame(message))).toEqual([{ type: 'message', text: message }])
