@@ -138,42 +138,42 @@ COMPACT_IDS[109] = H_CONTACT // m
 COMPACT_IDS[108] = H_CONTENT_LENGTH // l
 COMPACT_IDS[99] = H_CONTENT_TYPE // c
 
+/** Compare token bytes with a lower-case literal (`| 32` lower-cases letters and keeps every other token byte). */
 function eq(bytes: Uint8Array, start: number, lit: string): boolean {
-  for (let i = 0; i < lit.length; i++) {
-    const b = bytes[start + i]!
-    if ((b >= 65 && b <= 90 ? b | 32 : b) !== lit.charCodeAt(i)) return false
+  for (let i = 1; i < lit.length; i++) {
+    if ((bytes[start + i]! | 32) !== lit.charCodeAt(i)) return false
   }
   return true
 }
 
 /**
- * Id of the header name bytes[start, end) (any case, compact forms), H_OTHER for the headers `parse`
- * does not look at. No allocation.
+ * Id of the header name bytes[start, end) (token bytes, any case, compact forms), H_OTHER for the headers
+ * `parse` does not look at. No allocation.
  */
 export function identify(bytes: Uint8Array, start: number, end: number): number {
+  const c = bytes[start]! | 32
   switch (end - start) {
-    case 1: {
-      const b = bytes[start]!
-      return COMPACT_IDS[b >= 65 && b <= 90 ? b | 32 : b] ?? H_OTHER
-    }
+    case 1:
+      return c < 128 ? COMPACT_IDS[c]! : H_OTHER
     case 2:
-      return eq(bytes, start, 'to') ? H_TO : H_OTHER
+      return c === 116 && eq(bytes, start, 'to') ? H_TO : H_OTHER
     case 3:
-      return eq(bytes, start, 'via') ? H_VIA : H_OTHER
+      return c === 118 && eq(bytes, start, 'via') ? H_VIA : H_OTHER
     case 4:
-      if (eq(bytes, start, 'from')) return H_FROM
-      if (eq(bytes, start, 'cseq')) return H_CSEQ
-      return eq(bytes, start, 'date') ? H_DATE : H_OTHER
+      if (c === 102) return eq(bytes, start, 'from') ? H_FROM : H_OTHER
+      if (c === 99) return eq(bytes, start, 'cseq') ? H_CSEQ : H_OTHER
+      return c === 100 && eq(bytes, start, 'date') ? H_DATE : H_OTHER
     case 7:
-      if (eq(bytes, start, 'call-id')) return H_CALL_ID
+      if (c !== 99) return H_OTHER
+      if ((bytes[start + 1]! | 32) === 97) return eq(bytes, start, 'call-id') ? H_CALL_ID : H_OTHER
       return eq(bytes, start, 'contact') ? H_CONTACT : H_OTHER
     case 10:
-      return eq(bytes, start, 'user-agent') ? H_USER_AGENT : H_OTHER
+      return c === 117 && eq(bytes, start, 'user-agent') ? H_USER_AGENT : H_OTHER
     case 12:
-      if (eq(bytes, start, 'max-forwards')) return H_MAX_FORWARDS
-      return eq(bytes, start, 'content-type') ? H_CONTENT_TYPE : H_OTHER
+      if (c === 109) return eq(bytes, start, 'max-forwards') ? H_MAX_FORWARDS : H_OTHER
+      return c === 99 && eq(bytes, start, 'content-type') ? H_CONTENT_TYPE : H_OTHER
     case 14:
-      return eq(bytes, start, 'content-length') ? H_CONTENT_LENGTH : H_OTHER
+      return c === 99 && eq(bytes, start, 'content-length') ? H_CONTENT_LENGTH : H_OTHER
     default:
       return H_OTHER
   }
