@@ -8,12 +8,21 @@ import {
   type ApiRoute,
   type DecisionsStreamResponse,
   type ErrorBody,
+  MAX_PAGE_LIMIT,
   type OperationId,
 } from '@sentrypeer/client'
 import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify'
 import { APP_VERSION } from '../version.js'
 import type { Allowlist } from './allowlist.js'
-import type { ApiIpSummary, ApiStore, ApiStoredEvent, OriginFilter } from './api-store.js'
+import type {
+  ApiIpSummary,
+  ApiNumberSummary,
+  ApiPage,
+  ApiStore,
+  ApiStoredEvent,
+  ApiValueSummary,
+  OriginFilter,
+} from './api-store.js'
 import {
   DEFAULT_API_HOST,
   DEFAULT_API_PORT,
@@ -446,35 +455,15 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
   route('listNumbers', '/numbers', (_request, reply, { query }) => {
     rejectFilters(query, ['family'], '/numbers')
     const filter = { since: parseSince(query.since as string | undefined), origin: origin(query.origin) }
-    const page = storeResult(
-      store.listNumbers({
-        ...filter,
-        limit: (query.limit as number | undefined) ?? 10_000,
-        cursor: query.cursor as string | undefined,
-      }),
+    const render = (n: ApiNumberSummary): string =>
+      `{"called_number":${JSON.stringify(n.number)},"seen_last":"${iso(n.lastSeen)}","seen_count":${n.seenCount}}`
+    return sendList(
+      reply,
+      'called_numbers',
+      query,
+      (limit, cursor) => storeResult(store.listNumbers({ ...filter, limit, cursor })),
+      render,
     )
-    const items = page.items.map((n) => ({
-      called_number: n.number,
-      seen_last: iso(n.lastSeen),
-      seen_count: n.seenCount,
-    }))
-    if (query.limit === undefined && query.cursor === undefined) {
-      // Unpaged (SentryPeer compatible): follow the cursor to the end.
-      let next = page.nextCursor
-      while (next !== undefined) {
-        const more = storeResult(store.listNumbers({ ...filter, limit: 10_000, cursor: next }))
-        for (const n of more.items) {
-          items.push({ called_number: n.number, seen_last: iso(n.lastSeen), seen_count: n.seenCount })
-        }
-        next = more.nextCursor
-      }
-      return json(reply, { called_numbers_total: items.length, called_numbers: items })
-    }
-    return json(reply, {
-      called_numbers_total: items.length,
-      called_numbers: items,
-      next_cursor: page.nextCursor ?? null,
-    })
   })
 
   route('getNumber', '/numbers/:number', (_request, reply, { params, query }) => {
@@ -499,33 +488,15 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
       const lister =
         operationId === 'listUserAgents' ? store.listUserAgents.bind(store) : store.listMethods.bind(store)
       const since = parseSince(query.since as string | undefined)
-      const page = storeResult(
-        lister({
-          since,
-          limit: (query.limit as number | undefined) ?? 10_000,
-          cursor: query.cursor as string | undefined,
-        }),
+      const render = (v: ApiValueSummary): string =>
+        `{"${key}":${JSON.stringify(v.value)},"seen_last":"${iso(v.lastSeen)}","seen_count":${v.seenCount}}`
+      return sendList(
+        reply,
+        list,
+        query,
+        (limit, cursor) => storeResult(lister({ since, limit, cursor })),
+        render,
       )
-      const items = page.items.map((v) => ({
-        [key]: v.value,
-        seen_last: iso(v.lastSeen),
-        seen_count: v.seenCount,
-      }))
-      const paged = query.limit !== undefined || query.cursor !== undefined
-      if (!paged) {
-        let next = page.nextCursor
-        while (next !== undefined) {
-          const more = storeResult(lister({ since, limit: 10_000, cursor: next }))
-          for (const v of more.items)
-            items.push({ [key]: v.value, seen_last: iso(v.lastSeen), seen_count: v.seenCount })
-          next = more.nextCursor
-        }
-      }
-      return json(reply, {
-        [`${list}_total`]: items.length,
-        [list]: items,
-        ...(paged ? { next_cursor: page.nextCursor ?? null } : {}),
-      })
     })
   }
 
@@ -762,6 +733,41 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
       await app.close()
     },
   }
+}
+
+/**
+ * Answers a list route from a paged store query: one page with `next_cursor` when the request is paged
+ * (`limit` or `cursor`), else every page streamed. The first page is read before anything is sent, so
+ * a bad filter or cursor is still a 400.
+ */
+function sendList<T>(
+  reply: FastifyReply,
+  list: string,
+  query: Record<string, string | number | undefined>,
+  fetchPage: (limit: number | undefined, cursor: string | undefined) => ApiPage<T>,
+  render: (item: T) => string,
+): FastifyReply {
+  const limit = query.limit as number | undefined
+  const cursor = query.cursor as string | undefined
+  if (limit !== undefined || cursor !== undefined) {
+    const page = fetchPage(limit, cursor)
+    return reply
+      .type('application/json; charset=utf-8')
+      .send(
+        `{"${list}_total":${page.items.length},"${list}":[${page.items.map(render).join(',')}],` +
+          `"next_cursor":${JSON.stringify(page.nextCursor ?? null)}}`,
+      )
+  }
+  const first = fetchPage(MAX_PAGE_LIMIT, undefined)
+  function* all(): Generator<T> {
+    let page = first
+    for (;;) {
+      yield* page.items
+      if (page.nextCursor === undefined) return
+      page = fetchPage(MAX_PAGE_LIMIT, page.nextCursor)
+    }
+  }
+  return streamJsonList(reply, list, `${list}_total`, all(), render)
 }
 
 function withoutEvents<T>(summary: T | undefined): (T & { recentEvents: ApiStoredEvent[] }) | undefined {

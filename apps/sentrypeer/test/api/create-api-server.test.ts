@@ -366,3 +366,45 @@ function rawRequest(
     socket.end(request)
   })
 }
+
+describe('unpaged lists longer than one store page', () => {
+  const ctx = tempStore(clock)
+  let server: ApiServer
+
+  beforeAll(async () => {
+    for (let i = 0; i < 10_050; i++) {
+      ctx.store.record(
+        sipEvent(
+          {
+            sourceIp: `198.18.${i >> 8}.${i & 255}`,
+            calledNumberNormalized: `7${i}`,
+            eventTime: clock.t - i,
+          },
+          clock,
+        ),
+      )
+      if (i % 5000 === 4999) await ctx.store.flush()
+    }
+    await ctx.store.flush()
+    server = await createApiServer(
+      { host: '127.0.0.1', port: 0 },
+      { store: ctx.store, metrics: createMetrics(), allowlist: createAllowlist(), now: clock.now },
+    )
+  })
+  afterAll(async () => {
+    await server.close()
+    await ctx.cleanup()
+  })
+
+  it('streams every number and every IP, each exactly once', async () => {
+    const api = createClient({ baseUrl: server.url })
+    const numbers = await api.listNumbers()
+    expect(numbers.called_numbers_total).toBe(10_050)
+    expect(new Set(numbers.called_numbers.map((n) => n.called_number)).size).toBe(10_050)
+    const ips = await api.listIpAddresses()
+    expect(ips.ip_addresses_total).toBe(10_050)
+    expect(new Set(ips.ip_addresses.map((a) => a.ip_address)).size).toBe(10_050)
+    const plain = (await api.getBlocklist()).split('\n').filter((l) => l.startsWith('198.18.'))
+    expect(plain).toHaveLength(10_050)
+  })
+})
