@@ -41,7 +41,3 @@ export function isToken(s: string): boolean {
   }
   return true
 }
-
-export function isWsp(c: number): boolean {
-  return c === 32 || c === 9
-}

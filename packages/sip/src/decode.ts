@@ -25,11 +25,3 @@ export const latin1: (bytes: Uint8Array, start: number, end: number) => string =
   typeof nodeLatin1 === 'function'
     ? (bytes, start, end) => (end > start ? nodeLatin1.call(bytes, start, end) : '')
     : (bytes, start, end) => (end > start ? latin1Decoder.decode(bytes.subarray(start, end)) : '')
-
-/**
- * Decode a header value that contains folded lines: each CRLF (or LF) followed by SP/HT runs is
- * replaced by one SP (RFC 3261 §7.3.1).
- */
-export function decodeFolded(bytes: Uint8Array, start: number, end: number): string {
-  return decode(bytes, start, end).replace(/[ \t]*\r?\n[ \t]+/g, ' ')
-}

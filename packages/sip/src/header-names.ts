@@ -60,18 +60,6 @@ export const LIST_HEADERS: ReadonlySet<string> = new Set([
   'warning',
 ])
 
-/** Headers that may appear only once (RFC 3261 §7.3.1, RFC 4475 §3.3.8, §3.3.9). */
-export const SINGLE_VALUE_HEADERS: ReadonlySet<string> = new Set([
-  'call-id',
-  'content-length',
-  'content-type',
-  'cseq',
-  'date',
-  'from',
-  'max-forwards',
-  'to',
-])
-
 const compact = new Map<string, string>(Object.entries(COMPACT_FORMS))
 
 /** Canonical key (lower-case long form) of a header name given in any case or compact form. */
