@@ -13,6 +13,8 @@ import { splitList } from './split-list.js'
 import type { CSeq, NameAddr, SipHeader, SipUri, Via } from './types.js'
 
 const EMPTY: NameAddr = Object.freeze({ uri: '', params: Object.freeze({}), raw: '' })
+const NONE: readonly never[] = Object.freeze([])
+const NO_CSEQ: CSeq = Object.freeze({ seq: 0, method: '' })
 
 /** A plain Uint8Array view of bytes[start, end) (no copy; cheaper than Buffer#subarray). */
 function view(bytes: Uint8Array, start: number, end: number): Uint8Array {
@@ -41,15 +43,16 @@ export class SipMessageImpl {
   status: number | undefined = undefined
   reason: string | undefined = undefined
   version = ''
-  via: Via[] = []
+  // Placeholders are shared constants (parse sets every field): no allocation per message.
+  via: readonly Via[] = NONE
   from: NameAddr = EMPTY
   to: NameAddr = EMPTY
   callId = ''
-  cseq: CSeq = { seq: 0, method: '' }
+  cseq: CSeq = NO_CSEQ
   maxForwards: number | undefined = undefined
-  contact: NameAddr[] = []
+  contact: readonly NameAddr[] = NONE
   contentLength: number | undefined = undefined
-  leniencies: Leniency[] = []
+  leniencies: readonly Leniency[] = NONE
   /** Byte offsets of the message start, the body start and the end (views are made on first access). */
   #start = 0
   #bodyStart = 0
