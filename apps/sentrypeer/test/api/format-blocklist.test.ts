@@ -3,7 +3,14 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { createClient, type SentryPeerClient } from '@sentrypeer/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type ApiServer, createAllowlist, createApiServer, createMetrics } from '../../src/api/index.js'
+import {
+  type ApiServer,
+  createAllowlist,
+  createApiServer,
+  createMetrics,
+  formatBlocklist,
+  IPSET_MAX_TIMEOUT_S,
+} from '../../src/api/index.js'
 import { createClock, requireTool, sipEvent, tempStore } from './helpers.js'
 
 const clock = createClock()
@@ -110,5 +117,36 @@ describe('GET /blocklist', () => {
     const v6file = path.join(ctx.dir, 'blocklist-v6.nft')
     writeFileSync(v6file, await api.getBlocklist({ format: 'nftables', family: '6' }))
     expect(inNetns(`nft -c -f '${v6file}' && echo ok`).trim()).toBe('ok')
+  })
+})
+
+describe('formatBlocklist', () => {
+  const now = 1_700_000_000_000
+  const entries = [
+    { ip: '192.0.2.1', family: 4 as const, expiresAt: now - 1 },
+    { ip: '192.0.2.2', family: 4 as const, expiresAt: now + 200 },
+    { ip: '192.0.2.3', family: 4 as const, expiresAt: now + 10_000 * 86_400_000 },
+    { ip: '2001:db8::9', family: 6 as const, expiresAt: now + 90_500 },
+  ]
+  const render = (format: 'plain' | 'ipset' | 'nftables', family?: 4 | 6): string =>
+    [...formatBlocklist(entries, { format, family, now, defaultTimeoutS: 604_800, version: 't' })].join('')
+
+  it('skips expired entries and never writes a zero (permanent) timeout', () => {
+    expect(render('plain')).not.toContain('192.0.2.1')
+    const ipset = render('ipset')
+    expect(ipset).toContain('add sentrypeer-v4 192.0.2.2 timeout 1 -exist')
+    expect(ipset).toContain(`add sentrypeer-v4 192.0.2.3 timeout ${IPSET_MAX_TIMEOUT_S} -exist`)
+    expect(ipset).toContain('add sentrypeer-v6 2001:db8::9 timeout 91 -exist')
+    expect(render('nftables')).toContain(
+      'add element inet sentrypeer blocklist_v6 { 2001:db8::9 timeout 91s }',
+    )
+  })
+
+  it('limits every format to one family when asked', () => {
+    expect(render('plain', 4)).not.toContain('2001:db8::9')
+    expect(render('ipset', 6)).not.toContain('sentrypeer-v4')
+    const nft = render('nftables', 4)
+    expect(nft).not.toContain('blocklist_v6')
+    expect(nft).not.toContain('ip6 saddr')
   })
 })
