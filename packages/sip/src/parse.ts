@@ -1,7 +1,7 @@
 import { splitListB } from './byte-scan.js'
 import { CLASS, isToken, TOKEN } from './char-classes.js'
 import { DEFAULT_LIMITS, type Leniency, MAX_CSEQ, MAX_MAX_FORWARDS, type SipLimits } from './constants.js'
-import { decode, latin1 } from './decode.js'
+import { decode, latin1, unfold } from './decode.js'
 import { ParseErrorCode as E, fail, type SipParseError } from './errors.js'
 import {
   H_CALL_ID,
@@ -36,7 +36,6 @@ type Fail = { ok: false; error: SipParseError }
 /** Header flags: the value spans continuation lines / contains bytes >= 0x80 (decoded as UTF-8). */
 const FOLDED = 0x100
 const HIGH = 0x200
-const UNFOLD = /[ \t]*\r?\n[ \t]+/g
 
 const DATE_RE =
   /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT$/
@@ -245,7 +244,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     const vs = offsets[i * 4 + 2]!
     const ve = offsets[i * 4 + 3]!
     const s = (f & HIGH) !== 0 ? decode(bytes, vs, ve) : head.slice(vs - headStart, ve - headStart)
-    return (f & FOLDED) !== 0 ? s.replace(UNFOLD, ' ') : s
+    return (f & FOLDED) !== 0 ? unfold(s) : s
   }
 
   // ---- well-known headers --------------------------------------------------------------------------

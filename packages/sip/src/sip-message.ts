@@ -1,5 +1,5 @@
 import type { Leniency } from './constants.js'
-import { decode, latin1 } from './decode.js'
+import { decode, latin1, unfold } from './decode.js'
 import {
   canonicalName,
   H_CONTENT_TYPE,
@@ -97,7 +97,7 @@ export class SipMessageImpl {
       const ve = t.offsets[i * 4 + 3]!
       const f = t.meta[i]!
       v = (f & 0x200) !== 0 ? decode(this.#bytes, vs, ve) : latin1(this.#bytes, vs, ve)
-      if ((f & 0x100) !== 0) v = v.replace(/[ \t]*\r?\n[ \t]+/g, ' ').trim()
+      if ((f & 0x100) !== 0) v = unfold(v).trim()
       cache[i] = v
     }
     return v

@@ -422,3 +422,9 @@ describe('limits', () => {
     expect(err(p(long)).code).toBe('HEADERS_TOO_LARGE')
   })
 })
+
+test('a folded value with a long whitespace run unfolds correctly', () => {
+  const run = ' '.repeat(20_000)
+  const m = ok(p(build([`Subject: a${run}b\r\n c`])))
+  expect(m.header('subject')).toBe(`a${run}b c`)
+})
