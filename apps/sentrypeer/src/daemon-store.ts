@@ -9,8 +9,17 @@ export type DaemonStoreInit = Omit<StoreInit, 'onError' | 'now' | 'normalizeNumb
 
 /** Events held on the main thread before they are handed to the writer thread in one message. */
 const POST_BATCH = 512
-/** Default bound of events queued between the listeners and the writer (the store's own default). */
-const DEFAULT_MAX_QUEUE = 100_000
+/**
+ * Default bound of events queued between the listeners and the writer thread, and in the writer's store.
+ * 20,000 events (about 20 MB with raw messages) cover more than a second of a 15k/s flood.
+ */
+export const DEFAULT_DAEMON_STORE_MAX_QUEUE = 20_000
+/**
+ * Heap limits of the writer thread (MB). Its store holds at most `maxQueue` events; the limits keep the
+ * thread from growing its heap lazily under a flood (V8 otherwise sizes it for throughput, not RSS).
+ */
+export const WRITER_MAX_OLD_GENERATION_MB = 96
+export const WRITER_MAX_YOUNG_GENERATION_MB = 8
 
 type Outbound =
   | { type: 'ready'; stats: StoreStats }
@@ -36,8 +45,14 @@ export async function openDaemonStore(init: DaemonStoreInit): Promise<Store> {
     here.endsWith('.ts') ? './daemon-store-worker.ts' : './daemon-store-worker.js',
     here,
   )
-  const worker = new Worker(workerUrl, { workerData: workerInit })
-  const maxQueue = init.maxQueue ?? DEFAULT_MAX_QUEUE
+  const maxQueue = init.maxQueue ?? DEFAULT_DAEMON_STORE_MAX_QUEUE
+  const worker = new Worker(workerUrl, {
+    workerData: { ...workerInit, maxQueue },
+    resourceLimits: {
+      maxOldGenerationSizeMb: WRITER_MAX_OLD_GENERATION_MB,
+      maxYoungGenerationSizeMb: WRITER_MAX_YOUNG_GENERATION_MB,
+    },
+  })
 
   let last: StoreStats | undefined
   let pending: SipEventInput[] = []

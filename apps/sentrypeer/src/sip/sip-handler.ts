@@ -9,6 +9,8 @@ import type { Uas } from './uas.js'
 /** Every named leniency: a honeypot records what attackers send, RFC 2543 tools included. */
 const ALL_LENIENT = Object.fromEntries(LENIENCIES.map((l) => [l, true])) as Record<Leniency, boolean>
 
+const NO_RESPONSES: Uint8Array[] = []
+
 /** Where a message came from and how to answer it. */
 export interface MessageContext {
   transport: SipTransport
@@ -117,20 +119,23 @@ export function createSipHandler(init: SipHandlerInit): SipHandler {
         }
         record(message, bytes, ctx)
         if (!uas) {
-          cache.set(key, { responses: [] })
+          cache.set(key, NO_RESPONSES)
           return
         }
         let invite: SipRequest | undefined
         if (message.method === 'CANCEL') {
-          invite = cache.get(key.replace(/\|CANCEL$/, '|INVITE'))?.request
+          const inviteBytes = cache.get(transactionKey(message, 'INVITE'))?.inviteBytes
+          const reparsed = inviteBytes
+            ? parse(inviteBytes, {
+                transport: ctx.transport === 'udp' ? 'datagram' : 'stream',
+                lenient: ALL_LENIENT,
+              })
+            : undefined
+          if (reparsed?.ok && reparsed.message.kind === 'request') invite = reparsed.message
         }
         const reply = uas.respond(message, ctx.source, invite)
-        cache.set(
-          key,
-          message.method === 'INVITE'
-            ? { responses: reply.final, request: message }
-            : { responses: reply.final },
-        )
+        // Keep a copy of an INVITE's bytes (the datagram buffer may be a view of a larger one).
+        cache.set(key, reply.final, message.method === 'INVITE' ? message.raw.slice() : undefined)
         send(ctx, reply.send)
       } catch (err) {
         counters.internalErrors++

@@ -64,9 +64,8 @@ export async function startUdpListener(init: UdpListenerInit): Promise<UdpListen
       source: { address: rinfo.address, port: rinfo.port },
       local,
       reply(bytes) {
-        socket.send(bytes, rinfo.port, rinfo.address, (err) => {
-          if (err) counters.replyErrors++
-        })
+        // No callback: a failed send is emitted as 'error' on the socket and counted there.
+        socket.send(bytes, rinfo.port, rinfo.address)
       },
     })
   })
