@@ -36,6 +36,14 @@ import {
   type NumbersResponse,
   NumbersResponseSchema,
 } from './schemas/numbers.js'
+import {
+  type NetworkIpAddress,
+  NetworkIpAddressSchema,
+  type NetworkStats,
+  NetworkStatsSchema,
+  type PeersResponse,
+  PeersResponseSchema,
+} from './schemas/p2p.js'
 import { type SipMethodsResponse, SipMethodsResponseSchema } from './schemas/sip-methods.js'
 import {
   type StatsQuery,
@@ -85,6 +93,12 @@ export interface SentryPeerClient {
   getDecisionsStream(query?: DecisionsStreamQuery, options?: RequestOptions): Promise<DecisionsStreamResponse>
   /** Prometheus metrics text. */
   getMetrics(options?: RequestOptions): Promise<string>
+  /** P2P: this node's identity and every peer's standing (503 when P2P is off). */
+  getPeers(options?: RequestOptions): Promise<PeersResponse>
+  /** P2P: signed reports of one IP from the network (404 when nobody reported it). */
+  getNetworkIpAddress(ip: string, options?: RequestOptions): Promise<NetworkIpAddress>
+  /** P2P: the network's aggregate counters (opt-in analytics). */
+  getNetworkStats(options?: RequestOptions): Promise<NetworkStats>
   /** The OpenAPI 3.1 document. */
   getOpenApi(options?: RequestOptions): Promise<Record<string, unknown>>
   /**
@@ -189,6 +203,24 @@ class HttpClient implements SentryPeerClient {
       options,
       headers,
     )
+  }
+
+  async getPeers(options?: RequestOptions): Promise<PeersResponse> {
+    return this.#json('peers', undefined, PeersResponseSchema, options)
+  }
+
+  async getNetworkIpAddress(ip: string, options?: RequestOptions): Promise<NetworkIpAddress> {
+    checkQuery(IpAddressParamsSchema, { ip })
+    return this.#json(
+      `network/ip-addresses/${encodeURIComponent(ip)}`,
+      undefined,
+      NetworkIpAddressSchema,
+      options,
+    )
+  }
+
+  async getNetworkStats(options?: RequestOptions): Promise<NetworkStats> {
+    return this.#json('network/stats', undefined, NetworkStatsSchema, options)
   }
 
   async getMetrics(options?: RequestOptions): Promise<string> {

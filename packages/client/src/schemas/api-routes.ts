@@ -11,6 +11,7 @@ import {
   IpAddressParamsSchema,
 } from './ip-addresses.js'
 import { NumberDetailSchema, NumberParamsSchema, NumbersResponseSchema } from './numbers.js'
+import { NetworkIpAddressSchema, NetworkStatsSchema, PeersResponseSchema } from './p2p.js'
 import { SipMethodsResponseSchema } from './sip-methods.js'
 import { StatsQuerySchema, StatsResponseSchema } from './stats.js'
 import { UserAgentsResponseSchema } from './user-agents.js'
@@ -163,6 +164,37 @@ export const API_ROUTES = [
     query: EmptyQuerySchema,
     response: { contentType: 'text/plain; version=0.0.4', description: 'metrics' },
     errors: [400],
+  },
+  {
+    operationId: 'getPeers',
+    method: 'GET',
+    path: '/peers',
+    summary: 'P2P: this node and the standing of every peer (why each receives records or not)',
+    auth: 'bearer',
+    query: EmptyQuerySchema,
+    response: { contentType: 'application/json', schema: PeersResponseSchema, description: 'OK' },
+    errors: [400, 503],
+  },
+  {
+    operationId: 'getNetworkIpAddress',
+    method: 'GET',
+    path: '/network/ip-addresses/{ip}',
+    summary: 'P2P: ask the network (DHT) for signed reports of one IP; 404 when nobody reported it',
+    auth: 'bearer',
+    params: IpAddressParamsSchema,
+    query: EmptyQuerySchema,
+    response: { contentType: 'application/json', schema: NetworkIpAddressSchema, description: 'OK' },
+    errors: [400, 404, 503],
+  },
+  {
+    operationId: 'getNetworkStats',
+    method: 'GET',
+    path: '/network/stats',
+    summary: "P2P: the network's aggregate counters from nodes that opted in to analytics",
+    auth: 'bearer',
+    query: EmptyQuerySchema,
+    response: { contentType: 'application/json', schema: NetworkStatsSchema, description: 'OK' },
+    errors: [400, 503],
   },
   {
     operationId: 'getOpenApi',
