@@ -340,19 +340,25 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     const ve = offsets[i * 4 + 3]!
     if ((meta[i]! & (FOLDED | HIGH)) === 0) {
       const parts = hasComma(bytes, vs, ve) ? splitListB(bytes, vs, ve) : [vs, ve]
+      if (via.length + parts.length / 2 > limits.maxViaValues) {
+        return fail(E.TOO_MANY_HEADERS, vs, 'too many Via values')
+      }
       for (let k = 0; k < parts.length; k += 2) {
         const v = parseViaBytes(bytes, parts[k]!, parts[k + 1]!, head, headStart)
         if (v === undefined) return fail(E.BAD_VIA, vs, `bad Via: ${viaError.message}`)
         via.push(v)
       }
     } else {
-      for (const part of splitList(valueText(i))) {
+      const parts = splitList(valueText(i))
+      if (via.length + parts.length > limits.maxViaValues) {
+        return fail(E.TOO_MANY_HEADERS, vs, 'too many Via values')
+      }
+      for (const part of parts) {
         const v = parseVia(part)
         if (v === undefined) return fail(E.BAD_VIA, vs, `bad Via: ${viaError.message}`)
         via.push(v)
       }
     }
-    if (via.length > limits.maxViaValues) return fail(E.TOO_MANY_HEADERS, vs, 'too many Via values')
   }
   // From / To (single values: a comma outside quotes and <> is an error)
   const nameAddrAt = (i: number): NameAddr | undefined =>
@@ -379,6 +385,9 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
       }
       if ((meta[i]! & (FOLDED | HIGH)) === 0) {
         const parts = hasComma(bytes, vs, ve) ? splitListB(bytes, vs, ve) : [vs, ve]
+        if (contact.length + parts.length / 2 > limits.maxContactValues) {
+          return fail(E.TOO_MANY_HEADERS, vs, 'too many Contact values')
+        }
         for (let k = 0; k < parts.length; k += 2) {
           const c = parseNameAddrBytes(bytes, parts[k]!, parts[k + 1]!, head, headStart)
           if (c === undefined) return fail(E.BAD_NAME_ADDR, vs, `bad Contact: ${nameAddrError.message}`)
@@ -390,14 +399,19 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
           contact.push({ uri: '*', params: newParams(), raw: '*' })
           continue
         }
-        for (const part of splitList(v)) {
+        const parts = splitList(v)
+        if (contact.length + parts.length > limits.maxContactValues) {
+          return fail(E.TOO_MANY_HEADERS, vs, 'too many Contact values')
+        }
+        for (const part of parts) {
           const c = parseNameAddr(part)
           if (c === undefined) return fail(E.BAD_NAME_ADDR, vs, `bad Contact: ${nameAddrError.message}`)
           contact.push(c)
         }
       }
-      if (contact.length > limits.maxContactValues)
+      if (contact.length > limits.maxContactValues) {
         return fail(E.TOO_MANY_HEADERS, vs, 'too many Contact values')
+      }
     }
   }
   // Call-ID: word [ "@" word ], no whitespace or controls (RFC 3261 §25.1)
