@@ -3,6 +3,10 @@ import { ParseErrorCode } from './errors.js'
 import { newHeaders, newParams } from './params-object.js'
 import { percentDecode } from './percent-decode.js'
 
+/** Shared empty parameter and header dictionaries (frozen) for URIs without any. */
+const NO_PARAMS = Object.freeze(newParams()) as Record<string, string | true>
+const NO_HEADERS = Object.freeze(newHeaders()) as Record<string, string>
+
 /** Index of the ':' ending a valid scheme (ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )), or -1. */
 export function schemeEnd(s: string): number {
   const c0 = s.charCodeAt(0) | 32
@@ -119,9 +123,11 @@ function parseTel(text: string, start: number): UriResult {
     scheme: 'tel',
     user,
     rawUser: user,
+    password: undefined,
     host: '',
+    port: undefined,
     params,
-    headers: newHeaders(),
+    headers: NO_HEADERS,
     raw: text,
   }
   return { ok: true, uri }
@@ -199,12 +205,16 @@ export function parseUri(text: string): UriResult {
     port = p.port
     i = p.end
   }
-  const params = newParams()
-  const r = parseParams(text, i, params, true)
-  if (typeof r !== 'number') return r
-  i = r
-  const headers = newHeaders()
+  let params = NO_PARAMS
+  if (text.charCodeAt(i) === 59 /* ; */) {
+    params = newParams()
+    const r = parseParams(text, i, params, true)
+    if (typeof r !== 'number') return r
+    i = r
+  }
+  let headers = NO_HEADERS
   if (text.charCodeAt(i) === 63 /* ? */) {
+    headers = newHeaders()
     i++
     for (;;) {
       const nStart = i
@@ -226,11 +236,7 @@ export function parseUri(text: string): UriResult {
     }
   }
   if (i !== text.length) return bad(i, 'unexpected character in URI')
-  const uri: SipUri = { scheme, host, params, headers, raw: text }
-  const out = uri as { -readonly [K in keyof SipUri]: SipUri[K] }
-  if (user !== undefined) out.user = user
-  if (rawUser !== undefined) out.rawUser = rawUser
-  if (password !== undefined) out.password = password
-  if (port !== undefined) out.port = port
+  // one object shape for every URI (optional fields present, possibly undefined)
+  const uri: SipUri = { scheme, user, rawUser, password, host, port, params, headers, raw: text }
   return { ok: true, uri }
 }
