@@ -1,6 +1,18 @@
 /**
  * `@sentrypeer/sip`: SIP parser, TCP/TLS stream framer and UAS response builder for hostile input.
  *
+ * @example
+ * ```ts
+ * import { buildResponse, calledNumber, parse } from '@sentrypeer/sip'
+ * const r = parse(datagram)
+ * if (r.ok && r.message.kind === 'request') {
+ *   console.log(r.message.method, calledNumber(r.message).normalized, r.message.userAgent)
+ *   const reply = buildResponse(r.message, { status: 404, source: { address: rinfo.address, port: rinfo.port } })
+ * } else if (!r.ok) {
+ *   console.log(r.error.code, r.error.offset) // e.g. BAD_VIA 123
+ * }
+ * ```
+ *
  * @packageDocumentation
  */
 
