@@ -4,7 +4,7 @@
 // Sizes: BENCH_EVENTS (default 1_000_000), BENCH_IPS (default 100_000).
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { openStore, type SipEventInput } from '../dist/index.js'
@@ -69,6 +69,7 @@ try {
 
   // Ingest: record() everything, letting the store flush by size; await a flush when the queue is full.
   let recordNs = 0n
+  const ingestCpu = process.cpuUsage()
   const started = process.hrtime.bigint()
   for (let i = 0; i < EVENTS; i++) {
     const number = numberOf((i * 7919) % NUMBERS)
@@ -88,24 +89,30 @@ try {
       store.record(event)
     }
     if (i % 20_000 === 19_999) await new Promise((resolve) => setImmediate(resolve))
+    if (i % 100_000 === 99_999) process.stderr.write(`${i + 1} events\n`)
   }
   await store.flush()
   const ingestS = Number(process.hrtime.bigint() - started) / 1e9
+  const ingestCpuUsed = process.cpuUsage(ingestCpu)
+  const ingestCpuS = (ingestCpuUsed.user + ingestCpuUsed.system) / 1e6
   const stats = store.stats()
   rows.push(['events ingested', `${stats.inserted.toLocaleString('en')} (dropped ${stats.dropped})`])
   rows.push([
-    'ingest, record()+flush',
-    `${Math.round(EVENTS / ingestS).toLocaleString('en')} events/s (${ingestS.toFixed(1)} s)`,
+    `ingest, record()+flush (batch ${process.env.BENCH_BATCH ?? 512})`,
+    `${Math.round(EVENTS / ingestS).toLocaleString('en')} events/s (${ingestS.toFixed(1)} s wall, ${ingestCpuS.toFixed(1)} s CPU)`,
   ])
   rows.push(['record() alone (validate + enqueue)', `${Math.round(Number(recordNs) / EVENTS)} ns/op`])
 
   const time = (name: string, fn: (i: number) => unknown, n = LOOKUPS) => {
     for (let i = 0; i < 10_000; i++) fn(i) // warm-up
     let sink = 0
+    const cpu = process.cpuUsage()
     const t = process.hrtime.bigint()
     for (let i = 0; i < n; i++) if (fn(i)) sink++
     const ns = Number(process.hrtime.bigint() - t) / n
-    rows.push([name, `${Math.round(ns)} ns/op`])
+    const used = process.cpuUsage(cpu)
+    const cpuNs = ((used.user + used.system) * 1000) / n
+    rows.push([name, `${Math.round(ns)} ns/op wall, ${Math.round(cpuNs)} ns/op CPU`])
     return sink
   }
   const hits = Array.from({ length: 4096 }, (_, k) => ipOf((k * 2_654_435_761) % IPS))
@@ -203,7 +210,10 @@ try {
 }
 
 console.log(
-  `Node ${process.version}, ${EVENTS.toLocaleString('en')} events, ${IPS.toLocaleString('en')} IPs\n`,
+  `Node ${process.version}, ${EVENTS.toLocaleString('en')} events, ${IPS.toLocaleString('en')} IPs, ` +
+    `load average at the end ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
 )
 console.log('| measure | result |\n| --- | --- |')
 for (const [name, value] of rows) console.log(`| ${name} | ${value} |`)

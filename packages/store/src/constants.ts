@@ -41,6 +41,12 @@ export const DEFAULT_PRUNE_INTERVAL_MS = 60_000
 /** Rows deleted per transaction while pruning, so a large prune never holds the write lock for long. */
 export const DEFAULT_PRUNE_CHUNK = 10_000
 
+/**
+ * Longest run of prune transactions before the background prune yields to the event loop (ms): a prune
+ * after a long downtime deletes hundreds of thousands of rows and must not stall the packet path.
+ */
+export const DEFAULT_PRUNE_SLICE_MS = 20
+
 /** SQLite busy timeout (ms): how long a write waits for another connection's lock before failing. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 200
 
@@ -77,6 +83,15 @@ export const MAX_USER_AGENT_LENGTH = 1_024
 export const MAX_CALL_ID_LENGTH = 256
 /** Node ids and origins (libp2p peer ids are ~52 characters). */
 export const MAX_NODE_ID_LENGTH = 128
+
+/**
+ * Largest signed P2P record kept (bytes): the share protocol's own envelope limit (16 KiB,
+ * `DEFAULT_MAX_RECORD_BYTES` of `@sentrypeer/share`, docs/p2p.md).
+ */
+export const MAX_SIGNED_RECORD_BYTES = 16_384
+
+/** Signed records returned by one `signedRecordsByIp` call unless asked otherwise (a lookup answer). */
+export const DEFAULT_SIGNED_RECORDS_BY_IP = 100
 /** Longest accepted IP address text (IPv6 with an embedded IPv4 and a zone). */
 export const MAX_IP_TEXT_LENGTH = 64
 

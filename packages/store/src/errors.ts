@@ -21,6 +21,7 @@ export type EventErrorCode =
   | 'INVALID_COLLECTION_MODE'
   | 'INVALID_NODE_ID'
   | 'INVALID_ORIGIN'
+  | 'INVALID_SIGNED_RECORD'
 
 /** Stable codes of rejected query parameters (they come from HTTP clients and are untrusted). */
 export type QueryErrorCode = 'INVALID_CURSOR' | 'INVALID_LIMIT' | 'INVALID_FILTER'

@@ -107,6 +107,27 @@ CREATE INDEX methods_last_seen ON methods (last_seen, value);
 CREATE INDEX methods_expires ON methods (expires_at);
 `,
   },
+  {
+    version: 2,
+    name: 'signed records for peer-to-peer sharing',
+    // One row per signed record (the collector's envelope, byte for byte): what this node serves to peers
+    // on catch-up and lookups. `ip` is the record's key in normalised form, `collected_at` its time.
+    sql: `
+CREATE TABLE signed_records (
+  id TEXT NOT NULL,
+  event_uuid TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  collector TEXT NOT NULL,
+  collected_at INTEGER NOT NULL,
+  bytes BLOB NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX signed_records_id ON signed_records (id);
+CREATE INDEX signed_records_time ON signed_records (collected_at);
+CREATE INDEX signed_records_ip ON signed_records (ip, collected_at);
+CREATE INDEX signed_records_expires ON signed_records (expires_at);
+`,
+  },
 ]
 
 /** The schema version this code writes. */

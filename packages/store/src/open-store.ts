@@ -15,8 +15,10 @@ import {
   DEFAULT_PAGE_LIMIT,
   DEFAULT_PRUNE_CHUNK,
   DEFAULT_PRUNE_INTERVAL_MS,
+  DEFAULT_PRUNE_SLICE_MS,
   DEFAULT_RAW_MESSAGE_MAX_BYTES,
   DEFAULT_RECENT_EVENTS,
+  DEFAULT_SIGNED_RECORDS_BY_IP,
   DEFAULT_WAL_AUTOCHECKPOINT_PAGES,
   FLUSH_RETRY_DELAY_MS,
   ITERATE_CHUNK,
@@ -46,6 +48,7 @@ import type {
   SipEventInput,
   Store,
   StoredEvent,
+  StoredSignedRecord,
   StoreInit,
   StoreStats,
   ValidEvent,
@@ -154,6 +157,17 @@ const EVENT_COLUMNS = `id, event_time AS eventTime, event_uuid AS eventUuid, sou
   user_agent AS userAgent, call_id AS callId, raw_message AS rawMessage,
   collection_mode AS collectionMode, collector_node_id AS collectorNodeId, origin, expires_at AS expiresAt`
 
+function toSignedRecord(row: StoredSignedRecord & { bytes: Buffer }): StoredSignedRecord {
+  return {
+    id: row.id,
+    eventUuid: row.eventUuid,
+    ip: row.ip,
+    collector: row.collector,
+    collectedAt: row.collectedAt,
+    bytes: new Uint8Array(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength),
+  }
+}
+
 function toStoredEvent(row: EventRow): StoredEvent {
   const event: StoredEvent = {
     eventTime: row.eventTime,
@@ -207,6 +221,7 @@ class SqliteStore implements Store {
   private readonly maxQueue: number
   private readonly rawMessageMaxBytes: number
   private readonly pruneChunk: number
+  private readonly pruneSliceMs: number
   private readonly maxFlushRetries: number
   private readonly flushSliceMs: number
   private readonly maxFutureSkewMs: number
@@ -220,6 +235,8 @@ class SqliteStore implements Store {
   private flushTimer: NodeJS.Timeout | undefined
   private flushImmediate: NodeJS.Immediate | undefined
   private pruneTimer: NodeJS.Timeout | undefined
+  private pruneImmediate: NodeJS.Immediate | undefined
+  private pruning: Generator<void, number, undefined> | undefined
   private closed = false
   private readonly statementCache = new Map<string, Database.Statement>()
   private readonly counters: Omit<StoreStats, 'queueDepth'> = {
@@ -256,6 +273,11 @@ class SqliteStore implements Store {
     (events: ValidEvent[], isolate: boolean) => ValidEvent[]
   >
   private readonly writeOne: (event: ValidEvent) => boolean
+  private readonly insertSigned: Database.Statement
+  private readonly selectSignedByIp: Database.Statement
+  private readonly selectSignedExists: Database.Statement
+  private readonly selectSignedCount: Database.Statement
+  private readonly selectSignedSince: Database.Statement
 
   constructor(init: StoreInit) {
     if (typeof init?.path !== 'string' || init.path.length === 0) {
@@ -283,6 +305,7 @@ class SqliteStore implements Store {
       0,
     )
     this.pruneChunk = positiveInteger('pruneChunk', init.pruneChunk, DEFAULT_PRUNE_CHUNK)
+    this.pruneSliceMs = positiveInteger('pruneSliceMs', init.pruneSliceMs, DEFAULT_PRUNE_SLICE_MS)
     const cacheSizeKiB = positiveInteger('cacheSizeKiB', init.cacheSizeKiB, DEFAULT_CACHE_SIZE_KIB)
     const walAutocheckpointPages = positiveInteger(
       'walAutocheckpointPages',
@@ -405,7 +428,22 @@ class SqliteStore implements Store {
       this.selectNumberEvents = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events
         WHERE called_number = ? AND expires_at > ? ORDER BY event_time DESC, id DESC LIMIT ?`)
 
-      this.writeOne = (event: ValidEvent): boolean =>
+      this.insertSigned = db.prepare(`INSERT INTO signed_records
+        (id, event_uuid, ip, collector, collected_at, bytes, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO NOTHING`)
+      const SIGNED_COLUMNS = `id, event_uuid AS eventUuid, ip, collector, collected_at AS collectedAt, bytes`
+      this.selectSignedByIp = db.prepare(`SELECT ${SIGNED_COLUMNS} FROM signed_records
+        WHERE ip = ? AND expires_at > ? ORDER BY collected_at DESC LIMIT ?`)
+      this.selectSignedExists = db
+        .prepare('SELECT 1 FROM signed_records WHERE id = ? AND expires_at > ?')
+        .pluck(true)
+      this.selectSignedCount = db
+        .prepare('SELECT count(*) FROM signed_records WHERE expires_at > ?')
+        .pluck(true)
+      this.selectSignedSince = db.prepare(`SELECT ${SIGNED_COLUMNS} FROM signed_records
+        WHERE (collected_at, id) > (?, ?) AND collected_at < ? AND expires_at > ?
+        ORDER BY collected_at, id LIMIT ?`)
+      const insertEvent = (event: ValidEvent): boolean =>
         this.insertEvent.run(
           event.eventTime,
           event.eventUuid,
@@ -426,23 +464,35 @@ class SqliteStore implements Store {
           event.origin,
           event.expiresAt,
         ).changes === 1
+      this.writeOne = (event: ValidEvent): boolean => {
+        const isNew = insertEvent(event)
+        const signed = event.signed
+        if (signed !== undefined) {
+          this.insertSigned.run(
+            signed.id,
+            event.eventUuid,
+            event.sourceIp,
+            signed.collector,
+            event.eventTime,
+            Buffer.from(signed.bytes.buffer, signed.bytes.byteOffset, signed.bytes.byteLength),
+            event.expiresAt,
+          )
+        }
+        return isNew
+      }
       const writeOneIsolated = db.transaction(this.writeOne)
       this.writeBatchTx = db.transaction((events: ValidEvent[], isolate: boolean): ValidEvent[] =>
         this.writeEvents(events, isolate ? writeOneIsolated : this.writeOne),
       )
-
-      this.prune()
     } catch (error) {
       db.close()
       throw error
     }
+    // Prune on start, in the background: expired rows are already invisible to every query.
+    this.backgroundPrune()
     if (pruneIntervalMs > 0) {
       this.pruneTimer = setInterval(() => {
-        try {
-          this.prune()
-        } catch (error) {
-          this.onError(error instanceof Error ? error : new Error(String(error)))
-        }
+        if (this.pruning === undefined) this.backgroundPrune()
       }, pruneIntervalMs)
       this.pruneTimer.unref()
     }
@@ -598,7 +648,9 @@ class SqliteStore implements Store {
         continue
       }
       if (!isNew) {
-        duplicates++
+        // A signed record for an event already stored (a local event signed after it was recorded) is
+        // not a duplicate.
+        if (event.signed === undefined) duplicates++
         continue
       }
       inserted++
@@ -688,6 +740,8 @@ class SqliteStore implements Store {
     this.closed = true
     if (this.flushTimer !== undefined) clearTimeout(this.flushTimer)
     if (this.flushImmediate !== undefined) clearImmediate(this.flushImmediate)
+    if (this.pruneImmediate !== undefined) clearImmediate(this.pruneImmediate)
+    this.pruning = undefined
     if (this.pruneTimer !== undefined) clearInterval(this.pruneTimer)
     this.flushTimer = undefined
     this.pruneTimer = undefined
@@ -704,53 +758,108 @@ class SqliteStore implements Store {
 
   prune(now: number = this.now()): number {
     this.assertOpen()
+    const steps = this.pruneSteps(now)
+    for (;;) {
+      const step = steps.next()
+      if (step.done === true) return step.value
+    }
+  }
+
+  /**
+   * Deletes expired rows one chunk (one transaction) per step, so the background prune can yield to the
+   * event loop between chunks. Returns the number of events deleted.
+   */
+  private *pruneSteps(now: number): Generator<void, number, undefined> {
     const db = this.db
     const chunk = this.pruneChunk
-    const repeat = (statement: Database.Statement): number => {
+    function* repeat(sql: string): Generator<void, number, undefined> {
+      const statement = db.prepare(sql)
       let total = 0
       for (;;) {
         const changes = statement.run(now, chunk).changes
         total += changes
         if (changes < chunk) return total
+        yield
       }
     }
-    const events = repeat(
-      db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE expires_at <= ? LIMIT ?)'),
+    let events = 0
+    const deleteEvents = db.prepare(
+      'DELETE FROM events WHERE id IN (SELECT id FROM events WHERE expires_at <= ? LIMIT ?)',
     )
+    for (;;) {
+      const changes = deleteEvents.run(now, chunk).changes
+      events += changes
+      this.counters.pruned += changes
+      if (changes < chunk) break
+      yield
+    }
     // Collector rows first: the IPs that keep living need their collector count recomputed.
     const touched = new Set<string>()
     const deleteCollectors = db
       .prepare(`DELETE FROM ip_collectors WHERE (ip, collector_node_id) IN
         (SELECT ip, collector_node_id FROM ip_collectors WHERE expires_at <= ? LIMIT ?) RETURNING ip`)
       .pluck(true)
+    const deleteCollectorChunk = db.transaction(() => deleteCollectors.all(now, chunk) as string[])
     for (;;) {
-      const ips = db.transaction(() => deleteCollectors.all(now, chunk) as string[])()
+      const ips = deleteCollectorChunk()
       for (const ip of ips) touched.add(ip)
       if (ips.length < chunk) break
+      yield
     }
-    repeat(db.prepare('DELETE FROM ips WHERE ip IN (SELECT ip FROM ips WHERE expires_at <= ? LIMIT ?)'))
+    yield* repeat('DELETE FROM ips WHERE ip IN (SELECT ip FROM ips WHERE expires_at <= ? LIMIT ?)')
     if (touched.size > 0) {
       const recount = db.prepare(`UPDATE ips SET collectors =
         (SELECT count(*) FROM ip_collectors WHERE ip_collectors.ip = ips.ip) WHERE ip = ?`)
-      db.transaction(() => {
-        for (const ip of touched) recount.run(ip)
-      })()
+      const recountAll = db.transaction((ips: string[]) => {
+        for (const ip of ips) recount.run(ip)
+      })
+      const all = [...touched]
+      for (let i = 0; i < all.length; i += chunk) {
+        recountAll(all.slice(i, i + chunk))
+        yield
+      }
     }
-    repeat(
-      db.prepare(
-        'DELETE FROM numbers WHERE number IN (SELECT number FROM numbers WHERE expires_at <= ? LIMIT ?)',
-      ),
+    yield* repeat(
+      'DELETE FROM numbers WHERE number IN (SELECT number FROM numbers WHERE expires_at <= ? LIMIT ?)',
+    )
+    yield* repeat(
+      'DELETE FROM signed_records WHERE rowid IN (SELECT rowid FROM signed_records WHERE expires_at <= ? LIMIT ?)',
     )
     for (const table of ['user_agents', 'methods']) {
-      repeat(
-        db.prepare(
-          `DELETE FROM ${table} WHERE value IN (SELECT value FROM ${table} WHERE expires_at <= ? LIMIT ?)`,
-        ),
+      yield* repeat(
+        `DELETE FROM ${table} WHERE value IN (SELECT value FROM ${table} WHERE expires_at <= ? LIMIT ?)`,
       )
     }
-    this.counters.pruned += events
     this.counters.lastPruneAt = now
     return events
+  }
+
+  /**
+   * The background prune: runs chunks for at most `pruneSliceMs`, then continues on the next event-loop
+   * turn. One run at a time; errors go to `onError`.
+   */
+  private backgroundPrune(): void {
+    if (this.closed) return
+    if (this.pruning === undefined) this.pruning = this.pruneSteps(this.now())
+    const started = performance.now()
+    try {
+      for (;;) {
+        if (this.pruning.next().done === true) {
+          this.pruning = undefined
+          return
+        }
+        if (performance.now() - started >= this.pruneSliceMs) break
+      }
+    } catch (error) {
+      this.pruning = undefined
+      this.report(error)
+      return
+    }
+    this.pruneImmediate = setImmediate(() => {
+      this.pruneImmediate = undefined
+      this.backgroundPrune()
+    })
+    this.pruneImmediate.unref()
   }
 
   // ---- embedding API --------------------------------------------------------------------------------
@@ -789,6 +898,56 @@ class SqliteStore implements Store {
     const normalized = normalizeIp(ip)
     if (normalized === undefined) return 0
     return this.selectCollectors.get(normalized.ip, this.now()) as number
+  }
+
+  signedRecordsSince(
+    since: number,
+    until = Number.MAX_SAFE_INTEGER,
+  ): Generator<StoredSignedRecord, void, undefined> {
+    this.assertOpen()
+    const self = this
+    const from = Number.isFinite(since) ? Math.floor(since) : 0
+    const to = Number.isFinite(until) ? Math.ceil(until) : Number.MAX_SAFE_INTEGER
+    function* generate(): Generator<StoredSignedRecord, void, undefined> {
+      let position: [number, string] = [from, '']
+      for (;;) {
+        if (self.closed) return
+        const rows = self.selectSignedSince.all(
+          position[0],
+          position[1],
+          to,
+          self.now(),
+          ITERATE_CHUNK,
+        ) as Array<StoredSignedRecord & { bytes: Buffer }>
+        for (const row of rows) yield toSignedRecord(row)
+        if (rows.length < ITERATE_CHUNK) return
+        const last = rows[rows.length - 1]!
+        position = [last.collectedAt, last.id]
+      }
+    }
+    // The first page starts at (since, ''): records at exactly `since` come first, whatever their id.
+    return generate()
+  }
+
+  signedRecordsByIp(ip: string, limit: number = DEFAULT_SIGNED_RECORDS_BY_IP): StoredSignedRecord[] {
+    this.assertOpen()
+    const normalized = normalizeIp(ip)
+    if (normalized === undefined) return []
+    const n = Math.max(0, Math.min(MAX_PAGE_LIMIT, Math.trunc(limit) || 0))
+    const rows = this.selectSignedByIp.all(normalized.ip, this.now(), n) as Array<
+      StoredSignedRecord & { bytes: Buffer }
+    >
+    return rows.map(toSignedRecord)
+  }
+
+  hasSignedRecord(id: string): boolean {
+    if (this.closed || typeof id !== 'string') return false
+    return this.selectSignedExists.get(id, this.now()) !== undefined
+  }
+
+  signedRecordCount(): number {
+    this.assertOpen()
+    return this.selectSignedCount.get(this.now()) as number
   }
 
   // ---- queries --------------------------------------------------------------------------------------

@@ -28,6 +28,31 @@ export interface SipEventInput {
   collectorNodeId: string
   /** `'local'` for events this node collected, otherwise the id of the peer the event came from. */
   origin: string
+  /**
+   * The signed peer-to-peer record of this event, kept byte for byte so it can be served to peers.
+   * Stored even when the event itself is already stored (a local event signed after it was recorded).
+   */
+  signed?: SignedRecordInput
+}
+
+/** A signed record as the P2P layer hands it to the store (see `@sentrypeer/share`). */
+export interface SignedRecordInput {
+  /** Record id (hex), unique. */
+  id: string
+  /** Peer id of the node that collected and signed it. */
+  collector: string
+  /** The signed envelope. */
+  bytes: Uint8Array
+}
+
+/** A stored signed record; `ip` (normalised) is its key and `collectedAt` the event time. */
+export interface StoredSignedRecord {
+  id: string
+  eventUuid: string
+  ip: string
+  collector: string
+  collectedAt: number
+  bytes: Uint8Array
 }
 
 /** A stored event as the queries return it. IPs are in normalised form. */
@@ -56,6 +81,8 @@ export interface StoreInit {
   pruneIntervalMs?: number
   /** Rows deleted per prune transaction (default `DEFAULT_PRUNE_CHUNK`). */
   pruneChunk?: number
+  /** Longest run of background prune transactions before yielding to the event loop (default 20 ms). */
+  pruneSliceMs?: number
   /** SQLite page cache in KiB (default `DEFAULT_CACHE_SIZE_KIB` = 64 MiB). */
   cacheSizeKiB?: number
   /** WAL pages between automatic checkpoints (default `DEFAULT_WAL_AUTOCHECKPOINT_PAGES` = 10 000). */
@@ -244,7 +271,10 @@ export interface Store {
   flush(): Promise<void>
   /** Flushes, stops the timers and closes the database. Idempotent. */
   close(): Promise<void>
-  /** Deletes expired rows; returns the number of events deleted. */
+  /**
+   * Deletes expired rows now, to completion (the background prune does the same in slices that yield to
+   * the event loop); returns the number of events deleted.
+   */
   prune(now?: number): number
 
   listIps(query?: IpQuery): QueryResult<Page<IpSummary>>
@@ -263,6 +293,17 @@ export interface Store {
   eventsSince(query: EventsSinceQuery): QueryResult<Page<StoredEvent>>
   /** Distinct collector nodes that reported this IP (0 if unknown or expired). */
   distinctCollectors(ip: string): number
+  /**
+   * Signed records collected in `[since, until)` (not expired), oldest first, read in chunks so that no
+   * statement stays open between two `next()` calls.
+   */
+  signedRecordsSince(since: number, until?: number): Generator<StoredSignedRecord, void, undefined>
+  /** Signed records whose key is this IP (any form), newest first, at most `limit` (default 100). */
+  signedRecordsByIp(ip: string, limit?: number): StoredSignedRecord[]
+  /** Whether a signed record with this id is stored. */
+  hasSignedRecord(id: string): boolean
+  /** Number of signed records stored (not expired). */
+  signedRecordCount(): number
 
   /** Whether the IP is a current bad actor (see `minCollectors`). Any IP form; synchronous. */
   isBadIp(ip: string): boolean

@@ -7,6 +7,7 @@ import {
   MAX_METHOD_LENGTH,
   MAX_NODE_ID_LENGTH,
   MAX_NUMBER_LENGTH,
+  MAX_SIGNED_RECORD_BYTES,
   MAX_USER_AGENT_LENGTH,
 } from './constants.js'
 import type { EventErrorCode } from './errors.js'
@@ -124,6 +125,28 @@ export function validateEvent(input: SipEventInput, options: ValidateEventOption
   if (typeof origin !== 'string' || origin.length > MAX_NODE_ID_LENGTH || !ID.test(origin)) {
     return fail('INVALID_ORIGIN', 'origin', "origin must be 'local' or a peer id (1..128 printable ASCII)")
   }
+  let signed: ValidEvent['signed']
+  if (e.signed !== undefined && e.signed !== null) {
+    const s = e.signed as Partial<Record<string, unknown>>
+    if (
+      typeof s !== 'object' ||
+      typeof s.id !== 'string' ||
+      !/^[0-9a-f]{8,128}$/.test(s.id) ||
+      typeof s.collector !== 'string' ||
+      s.collector.length > MAX_NODE_ID_LENGTH ||
+      !ID.test(s.collector) ||
+      !(s.bytes instanceof Uint8Array) ||
+      s.bytes.length === 0 ||
+      s.bytes.length > MAX_SIGNED_RECORD_BYTES
+    ) {
+      return fail(
+        'INVALID_SIGNED_RECORD',
+        'signed',
+        `signed must be { id: hex, collector: 1..128 printable ASCII, bytes: 1..${MAX_SIGNED_RECORD_BYTES} bytes }`,
+      )
+    }
+    signed = { id: s.id, collector: s.collector, bytes: s.bytes }
+  }
   let truncated = false
   let userAgent: string | undefined
   if (e.userAgent !== undefined && e.userAgent !== null) {
@@ -174,5 +197,6 @@ export function validateEvent(input: SipEventInput, options: ValidateEventOption
     expiresAt: Math.floor(time) + (options.maxAgeMs ?? DEFAULT_MAX_AGE_MS),
     truncated,
   }
+  if (signed !== undefined) value.signed = signed
   return { ok: true, value }
 }

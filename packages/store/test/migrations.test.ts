@@ -42,6 +42,7 @@ describe('migrations', () => {
       'ips',
       'methods',
       'numbers',
+      'signed_records',
       'store_migrations',
       'user_agents',
     ])

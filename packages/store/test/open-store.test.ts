@@ -307,9 +307,42 @@ describe('openStore: retention', () => {
     await first.close()
     const second = openStore({ path: file, maxAgeMs: 1000, now: () => t0 + 2000, pruneChunk: 7 })
     open.push(second)
-    expect(second.stats()).toMatchObject({ pruned: 50, lastPruneAt: t0 + 2000 })
+    // Expired rows are invisible at once; the prune itself runs in the background.
+    expect(second.lookupIp('10.1.0.1')).toBeUndefined()
+    await until(() => second.stats().lastPruneAt === t0 + 2000)
+    expect(second.stats().pruned).toBe(50)
     const db = readOnly(file)
     expect(db.prepare('SELECT count(*) FROM ips').pluck().get()).toBe(0)
+    db.close()
+  })
+
+  it('a large prune runs in slices and yields to the event loop; writes go on meanwhile', async () => {
+    const file = path.join(dir, 'store.db')
+    const t0 = Date.UTC(2026, 0, 1)
+    const first = openStore({ path: file, maxAgeMs: 1000, now: () => t0 })
+    for (let i = 0; i < 3000; i++)
+      first.record(makeEvent({ eventTime: t0, sourceIp: `10.3.${i >> 8}.${i & 255}` }))
+    await first.close()
+    const later = t0 + 2000
+    const second = openStore({
+      path: file,
+      maxAgeMs: 1000,
+      now: () => later,
+      pruneChunk: 100,
+      pruneSliceMs: 1,
+    })
+    open.push(second)
+    // 30 delete transactions do not fit in one 1 ms slice: the constructor returned mid-prune.
+    expect(second.stats().pruned).toBeLessThan(3000)
+    expect(second.stats().lastPruneAt).toBe(0)
+    expect(second.record(makeEvent({ eventTime: later, sourceIp: '198.51.100.99' }))).toBe(true)
+    await second.flush()
+    expect(second.isBadIp('198.51.100.99')).toBe(true)
+    await until(() => second.stats().lastPruneAt === later)
+    expect(second.stats()).toMatchObject({ pruned: 3000, inserted: 1 })
+    const db = readOnly(file)
+    expect(db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1)
+    expect(db.prepare('SELECT count(*) FROM ips').pluck().get()).toBe(1)
     db.close()
   })
 
