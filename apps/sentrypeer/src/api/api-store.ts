@@ -86,6 +86,8 @@ export interface ApiStore {
     since?: number
     family?: 4 | 6
     origin?: OriginFilter
+    /** Only confirmed IPs: seen locally, or reported by at least this many distinct collectors. */
+    minCollectors?: number
   }): InputResult<Iterable<ApiIpSummary>>
   /** The summary only; the fast path of `/ip-addresses/{ip}?recent=0`. */
   lookupIp(ip: string): ApiIpSummary | undefined

@@ -10,6 +10,12 @@ export const DEFAULT_API_HOST = '127.0.0.1'
 export const DEFAULT_API_PORT = 8082
 
 /**
+ * K: distinct collectors before an IP learnt from peers is exported to firewall feeds and CrowdSec
+ * (issue 5, poisoning resistance: one lying peer cannot get an address blocked alone).
+ */
+export const DEFAULT_CONFIRMATIONS = 2
+
+/**
  * Longest request target accepted (bytes). RFC 9110 §4.1 asks servers to support at least 8000 octets;
  * longer targets get a JSON 414. Node's own header limit (16 KiB) answers 431 beyond that.
  */

@@ -14,6 +14,7 @@ import {
 import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify'
 import { APP_VERSION } from '../version.js'
 import type { Allowlist } from './allowlist.js'
+import type { ApiNetwork } from './api-network.js'
 import type {
   ApiIpSummary,
   ApiNumberSummary,
@@ -26,6 +27,7 @@ import type {
 import {
   DEFAULT_API_HOST,
   DEFAULT_API_PORT,
+  DEFAULT_CONFIRMATIONS,
   DEFAULT_MAX_BOUNCERS,
   DEFAULT_MAX_PARAM_LENGTH,
   DEFAULT_MAX_SSE_CLIENTS,
@@ -61,6 +63,11 @@ export interface ApiServerInit {
   version?: string
   /** The store's retention (ms), the default timeout of the firewall sets (default 7 days). */
   maxAgeMs?: number
+  /**
+   * K: an IP learnt from peers is exported (blocklist, CrowdSec stream) only once this many distinct
+   * collectors reported it; local sightings always count (default `DEFAULT_CONFIRMATIONS`, 2).
+   */
+  confirmations?: number
   maxUrlLength?: number
   maxParamLength?: number
   maxSseClients?: number
@@ -96,6 +103,8 @@ export interface ApiComponents {
   events?: ApiEventEmitter
   /** P2P status for `/metrics` when P2P is enabled. */
   p2p?: { status(): P2pStatus }
+  /** The P2P node for `/peers` and `/network/...`; without it those routes answer 503. */
+  network?: ApiNetwork
   /** Clock (default `Date.now`). */
   now?: () => number
 }
@@ -228,6 +237,10 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
     throw new InvalidApiOptionError(`invalid port ${port}`)
   const version = init.version ?? APP_VERSION
   const maxAgeMs = init.maxAgeMs ?? 7 * DAY_MS
+  const confirmations = init.confirmations ?? DEFAULT_CONFIRMATIONS
+  if (!Number.isSafeInteger(confirmations) || confirmations < 1) {
+    throw new InvalidApiOptionError(`invalid confirmations ${confirmations}`)
+  }
   const maxUrlLength = init.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH
   const maxSseClients = init.maxSseClients ?? DEFAULT_MAX_SSE_CLIENTS
   const heartbeatMs = init.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS
@@ -276,8 +289,9 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
       ignoreTrailingSlash: true,
     },
     clientErrorHandler: (err: Error & { code?: string }, socket: Socket) => {
+      // A peer that reset or timed out gets nothing; a malformed request gets a JSON answer.
+      if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || !socket.writable) return socket.destroy()
       clientErrors.inc({ code: err.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST' })
-      if (!socket.writable) return socket.destroy()
       const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
       const body =
         status === 431
@@ -562,9 +576,16 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
     apiRequests.inc({ route: '/events/stream', status: '200' })
   })
 
-  /** The bad actors that may be exported (allowlist applied). Validates eagerly, then streams. */
+  /**
+   * The bad actors that may be exported: confirmed (seen locally, or by K distinct collectors) and not
+   * allowlisted. Validates eagerly, then streams.
+   */
   const blockEntries = (fam: 4 | 6 | undefined): Iterable<ApiIpSummary> => {
-    const all = storeResult(store.iterateIps(fam === undefined ? {} : { family: fam }))
+    const all = storeResult(
+      store.iterateIps(
+        fam === undefined ? { minCollectors: confirmations } : { family: fam, minCollectors: confirmations },
+      ),
+    )
     return (function* () {
       for (const s of all) if (!allowlist.has(s.ip)) yield s
     })()
@@ -713,6 +734,89 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text)
   })
 
+  const network = (): ApiNetwork => {
+    if (components.network === undefined) {
+      throw new HttpApiError(
+        503,
+        'P2P_DISABLED',
+        'peer-to-peer is not enabled on this node (start it with -p)',
+      )
+    }
+    return components.network
+  }
+  const isoOrNull = (ms: number | undefined): string | null => (ms === undefined ? null : iso(ms))
+
+  route('getPeers', '/peers', (_request, reply) => {
+    const v = network().peers()
+    return json(reply, {
+      peer_id: v.peerId,
+      sharing: v.sharing,
+      analytics: v.analytics,
+      confirmations: v.confirmations,
+      listen: v.listen,
+      peers_connected: v.peersConnected,
+      records: v.records,
+      records_published: v.published,
+      records_received: v.received,
+      records_rejected: v.rejected,
+      rejected_by_code: v.rejectedByCode,
+      peers: v.peers.map((p) => ({
+        peer_id: p.peerId,
+        status: p.status,
+        has_standing: p.hasStanding,
+        reason: p.reason,
+        connected: p.connected,
+        own_records_in_window: p.ownRecordsInWindow,
+        first_seen: isoOrNull(p.firstSeen),
+        last_seen: isoOrNull(p.lastSeen),
+        grace_ends_at: isoOrNull(p.graceEndsAt),
+        invalid_records: p.invalidRecords,
+        rate_limited: p.rateLimited,
+        requests_served: p.requestsServed,
+        requests_refused: p.requestsRefused,
+        gossip_score: p.gossipScore ?? null,
+        in_mesh: p.inMesh ?? null,
+      })),
+    })
+  })
+
+  route('getNetworkIpAddress', '/network/ip-addresses/:ip', async (_request, reply, { params }) => {
+    const result = await network().lookupIp(params.ip ?? '')
+    if (result.reports.length === 0 && result.collectors.length === 0) {
+      throw new HttpApiError(404, 'NOT_FOUND', `no report of ${result.ip} from the network`)
+    }
+    return json(reply, {
+      ip_address: result.ip,
+      confirmed: result.confirmed,
+      collectors: result.collectors,
+      confirmations_required: result.required,
+      peers_asked: result.asked,
+      peers_answered: result.answered,
+      peers_refused: result.refused,
+      reports: result.reports.map((r) => ({
+        record_id: r.recordId,
+        collector: r.collector,
+        from_peer: r.from,
+        event_time: iso(r.record.eventTime),
+        event_uuid: r.record.eventUuid,
+        called_number: r.record.calledNumber,
+        method: r.record.method,
+        user_agent: r.record.userAgent,
+        transport: r.record.transport,
+      })),
+    })
+  })
+
+  route('getNetworkStats', '/network/stats', (_request, reply) => {
+    const stats = network().networkStats()
+    return json(reply, {
+      analytics: stats.analytics,
+      nodes: stats.nodes.length,
+      totals: stats.totals,
+      per_node: stats.nodes.map((n) => ({ peer_id: n.peerId, at: iso(n.at), counters: n.counters })),
+    })
+  })
+
   route('getOpenApi', '/openapi.json', (_request, reply) =>
     reply.type('application/json; charset=utf-8').send(openApi),
   )
@@ -722,7 +826,12 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
     for (const client of [...sseClients]) client.end()
   })
 
-  await app.listen({ host, port })
+  try {
+    await app.listen({ host, port })
+  } catch (err) {
+    await app.close()
+    throw err
+  }
   const address = app.server.address()
   const boundPort = typeof address === 'object' && address !== null ? address.port : port
   return {

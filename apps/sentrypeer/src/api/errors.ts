@@ -16,6 +16,7 @@ export type ApiErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'TOO_MANY_STREAMS'
   | 'STREAM_UNAVAILABLE'
+  | 'P2P_DISABLED'
   | 'INTERNAL'
 
 /** Base class of the API module's errors. */

@@ -1,6 +1,14 @@
 /** The HTTP API module of the daemon: the server factory and what the daemon core passes to it. */
 export type { Allowlist, AllowlistInit, Cidr } from './allowlist.js'
 export { createAllowlist, parseCidr } from './allowlist.js'
+export type {
+  ApiNetwork,
+  ApiNetworkLookup,
+  ApiNetworkReport,
+  ApiNetworkStats,
+  ApiPeerStanding,
+  ApiPeersView,
+} from './api-network.js'
 export type { ApiStore, ApiStoredEvent } from './api-store.js'
 export * from './constants.js'
 export type {
