@@ -5,6 +5,7 @@ import { formatListenAddress } from './config/listen-address.js'
 import { loadConfig } from './config/load-config.js'
 import { OPTIONS, type OptionKey } from './config/options.js'
 import { type DaemonHandle, startDaemon } from './daemon.js'
+import { runP2pCommand } from './p2p/run-p2p-command.js'
 import { APP_NAME, APP_VERSION } from './version.js'
 
 /** Exit code when the daemon cannot start (listener or TLS failure). */
@@ -19,6 +20,7 @@ function buildProgram(): Command {
     .helpOption('-h, --help', 'print this help and exit')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .argument('[command...]', '`id`: print the P2P peer id; `lookup IP`: ask the P2P network about an IP')
   for (const spec of OPTIONS) {
     const flags = `${spec.short ? `-${spec.short}, ` : ''}--${spec.long}${spec.arg ? ` <${spec.arg}>` : ''}`
     const env = spec.env.length > 0 ? ` [env ${spec.env.join(', ')}]` : ''
@@ -29,6 +31,29 @@ function buildProgram(): Command {
     program.addOption(option)
   }
   return program
+}
+
+/** Runs `sentrypeer id` or `sentrypeer lookup IP` and resolves to the exit code. */
+async function runCommand(
+  command: string,
+  args: string[],
+  cli: Partial<Record<OptionKey, unknown>>,
+  env: Record<string, string | undefined>,
+): Promise<number> {
+  let config: ReturnType<typeof loadConfig>
+  try {
+    config = loadConfig({ cli, env })
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${APP_NAME}: invalid configuration\n${err.message}\n`)
+      return EXIT_CONFIG_ERROR
+    }
+    throw err
+  }
+  const result = await runP2pCommand(command, args, config, env)
+  if (result.stdout !== undefined) process.stdout.write(result.stdout)
+  if (result.stderr !== undefined) process.stderr.write(`${APP_NAME}: ${result.stderr}\n`)
+  return result.code
 }
 
 /** Resolves when SIGINT or SIGTERM arrives. */
@@ -68,6 +93,12 @@ export async function main(
     throw err
   }
   const cli = program.opts<Partial<Record<OptionKey, unknown>>>()
+  // `--no-share` makes commander default `share` to true; only values given on the command line count.
+  for (const key of Object.keys(cli)) {
+    if (program.getOptionValueSource(key) === 'default') delete cli[key as OptionKey]
+  }
+  const command = program.args[0]
+  if (command !== undefined) return runCommand(command, program.args.slice(1), cli, env)
 
   // Listen for the signals before anything is started or reported ready, so none is missed.
   const signalled = waitForSignal()
@@ -95,6 +126,8 @@ export async function main(
       tcp: listening.tcp.map(formatListenAddress),
       tls: listening.tls.map(formatListenAddress),
       db: daemon.config.dbFile,
+      ...(daemon.p2p !== undefined ? { peerId: daemon.p2p.peerId, p2p: daemon.p2p.multiaddrs } : {}),
+      ...(daemon.api !== undefined ? { api: daemon.api.url } : {}),
     },
     'sentrypeer ready',
   )

@@ -1,11 +1,15 @@
+import { EventEmitter } from 'node:events'
 import { dirname, resolve } from 'node:path'
 import type { Store } from '@sentrypeer/store'
 import { type Logger, pino } from 'pino'
+import { type ApiServer, createAllowlist, createApiServer, createMetrics } from './api/index.js'
 import type { ListenAddress } from './config/listen-address.js'
 import { resolveNodeId } from './config/node-id.js'
 import type { SentryPeerConfig } from './config/schema.js'
 import { openDaemonStore } from './daemon-store.js'
 import { createOutputs, type Outputs } from './outputs/index.js'
+import { createP2pNode, type P2pNode } from './p2p/index.js'
+import { p2pKeyFile } from './p2p/run-p2p-command.js'
 import { createSipCounters, type SipCounters } from './sip/sip-counters.js'
 import { createSipHandler } from './sip/sip-handler.js'
 import { type StreamListener, startStreamListener } from './sip/stream-listener.js'
@@ -31,6 +35,10 @@ export interface DaemonHandle {
   /** Bound addresses, with the real ports when 0 was asked. */
   readonly listening: { udp: ListenAddress[]; tcp: ListenAddress[]; tls: ListenAddress[] }
   readonly logger: Logger
+  /** The P2P node when `-p` is on. */
+  readonly p2p?: P2pNode
+  /** The HTTP API when `-a` is on. */
+  readonly api?: ApiServer
   /** Stops the listeners, drains the outputs, flushes and closes the store. Idempotent. */
   close(): Promise<void>
 }
@@ -67,6 +75,8 @@ export async function startDaemon(
     const store = await openDaemonStore({
       path: config.dbFile,
       maxAgeMs: config.maxAgeMs,
+      // isBadIp: an IP learnt from peers counts once K distinct collectors reported it
+      minCollectors: config.confirmations,
       ...config.store,
       onError: (err) => logger.error({ err }, 'store error'),
     })
@@ -93,6 +103,30 @@ export async function startDaemon(
     })
     cleanups.push(() => outputs.close())
 
+    let p2p: P2pNode | undefined
+    if (config.peerToPeer) {
+      p2p = await createP2pNode(
+        {
+          keyFile: p2pKeyFile(config),
+          listen: config.p2pListen,
+          bootstrap: config.bootstrapNode,
+          mdns: config.p2pMdns,
+          share: config.share,
+          analytics: config.analytics,
+          confirmations: config.confirmations,
+          maxAgeMs: config.maxAgeMs,
+          allowNonPublicIps: config.p2pAllowPrivate,
+          tuning: config.p2p,
+        },
+        { store, logger },
+      )
+      await p2p.start()
+      const node = p2p
+      cleanups.push(() => node.stop())
+    }
+    const events = new EventEmitter()
+    events.setMaxListeners(0)
+
     const listening: DaemonHandle['listening'] = { udp: [], tcp: [], tls: [] }
     if (!config.sipDisable) {
       const limits = config.limits
@@ -115,6 +149,8 @@ export async function startDaemon(
         onEvent(event) {
           if (!store.record(event)) counters.dropped.storeFull++
           outputs.write(event)
+          p2p?.publishEvent(event)
+          if (events.listenerCount('event') > 0) events.emit('event', event)
         },
         onInternalError(err) {
           logger.error({ err }, 'internal error while handling a SIP message')
@@ -169,6 +205,29 @@ export async function startDaemon(
       }
     }
 
+    let api: ApiServer | undefined
+    if (config.api) {
+      const node = p2p
+      api = await createApiServer(
+        {
+          host: config.apiListen.host,
+          port: config.apiListen.port,
+          maxAgeMs: config.maxAgeMs,
+          confirmations: config.confirmations,
+          ...(process.env.SENTRYPEER_API_TOKEN ? { token: process.env.SENTRYPEER_API_TOKEN } : {}),
+        },
+        {
+          store,
+          metrics: createMetrics(),
+          allowlist: createAllowlist(),
+          events,
+          ...(node !== undefined ? { p2p: node, network: node } : {}),
+        },
+      )
+      const server = api
+      cleanups.push(() => server.close())
+    }
+
     let closing: Promise<void> | undefined
     return {
       config,
@@ -178,6 +237,8 @@ export async function startDaemon(
       counters,
       listening,
       logger,
+      ...(p2p !== undefined ? { p2p } : {}),
+      ...(api !== undefined ? { api } : {}),
       close() {
         closing ??= closeAll()
         return closing

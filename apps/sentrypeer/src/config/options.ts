@@ -45,6 +45,13 @@ export type OptionKey =
   | 'sipAgent'
   | 'sipRealm'
   | 'sipRedirect'
+  | 'p2pKey'
+  | 'p2pListen'
+  | 'share'
+  | 'analytics'
+  | 'p2pMdns'
+  | 'confirmations'
+  | 'p2pAllowPrivate'
 
 export const OPTIONS: readonly OptionSpec[] = [
   {
@@ -177,8 +184,9 @@ export const OPTIONS: readonly OptionSpec[] = [
     long: 'bootstrap-node',
     arg: 'multiaddr',
     env: ['SENTRYPEER_BOOTSTRAP_NODE'],
-    kind: 'string',
-    description: 'peer-to-peer bootstrap node multiaddr',
+    kind: 'list',
+    description:
+      'peer-to-peer bootstrap node multiaddr with /p2p/<peer id>, repeatable (env: comma-separated)',
   },
   {
     key: 'tlsCert',
@@ -264,5 +272,60 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: ['SENTRYPEER_SIP_REDIRECT'],
     kind: 'string',
     description: 'answer INVITE with 302 to this SIP URI instead of 404',
+  },
+  {
+    key: 'p2pKey',
+    long: 'p2p-key',
+    arg: 'path',
+    env: ['SENTRYPEER_P2P_KEY'],
+    kind: 'string',
+    description:
+      'P2P identity (Ed25519) file, created on first run (default: sentrypeer-p2p.key next to the database)',
+  },
+  {
+    key: 'p2pListen',
+    long: 'p2p-listen',
+    arg: 'multiaddr',
+    env: ['SENTRYPEER_P2P_LISTEN'],
+    kind: 'list',
+    description: 'P2P listen multiaddr, repeatable (default /ip4/0.0.0.0/tcp/4222 and /ip6/::/tcp/4222)',
+  },
+  {
+    key: 'share',
+    long: 'no-share',
+    env: ['SENTRYPEER_SHARE'],
+    kind: 'boolean',
+    description: 'with -p: share nothing, and so receive nothing from peers (sharing is on by default)',
+  },
+  {
+    key: 'analytics',
+    long: 'analytics',
+    env: ['SENTRYPEER_ANALYTICS'],
+    kind: 'boolean',
+    description:
+      'with -p: publish aggregate counters (events per day, top methods) and collect the network totals',
+  },
+  {
+    key: 'p2pMdns',
+    long: 'p2p-mdns',
+    env: ['SENTRYPEER_P2P_MDNS'],
+    kind: 'boolean',
+    description: 'with -p: discover peers on the LAN with mDNS',
+  },
+  {
+    key: 'confirmations',
+    long: 'confirmations',
+    arg: 'k',
+    env: ['SENTRYPEER_CONFIRMATIONS'],
+    kind: 'string',
+    description:
+      'distinct collectors that must report an IP learnt from peers before it is blocked (default 2)',
+  },
+  {
+    key: 'p2pAllowPrivate',
+    long: 'p2p-allow-private',
+    env: ['SENTRYPEER_P2P_ALLOW_PRIVATE'],
+    kind: 'boolean',
+    description: 'share records about private/loopback/documentation addresses (LAN and test networks only)',
   },
 ]

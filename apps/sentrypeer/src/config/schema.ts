@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_CONFIRMATIONS, DEFAULT_P2P_LISTEN } from '../p2p/constants.js'
 import { DEFAULT_SIP_LISTENER_LIMITS, type SipListenerLimits } from '../sip/constants.js'
 import {
   DEFAULT_API_LISTEN,
@@ -72,6 +73,30 @@ const storeSchema = z
   .partial()
   .strict()
 
+const p2pSchema = z
+  .object({
+    gracePeriodMs: positiveInt,
+    catchUpIntervalMs: positiveInt,
+    analyticsIntervalMs: positiveInt,
+    reconnectIntervalMs: positiveInt,
+    requestTimeoutMs: positiveInt,
+    requestsPerPeerPerMinute: positiveInt,
+    standingWindowMs: positiveInt,
+    recordsPerPeerPerSecond: positiveInt,
+    recordsBurst: positiveInt,
+    ipColocationThreshold: positiveInt,
+    pageSize: positiveInt,
+  })
+  .partial()
+  .strict()
+
+/** Share-protocol tunables (config file key `p2p` only); unset ones keep `@sentrypeer/share`'s defaults. */
+export type P2pOptions = z.output<typeof p2pSchema>
+
+const multiaddr = z
+  .string()
+  .regex(/^\/[\x21-\x7e]+$/, 'must be a multiaddr such as /ip4/192.0.2.1/tcp/4222/p2p/12D3KooW...')
+
 /** Options passed to the store (`openStore`); unset ones keep the daemon's or the store's defaults. */
 export type StoreOptions = z.output<typeof storeSchema>
 
@@ -93,7 +118,7 @@ export const configInputSchema = z
     verbose: z.boolean(),
     debug: z.boolean(),
     peerToPeer: z.boolean(),
-    bootstrapNode: z.string().min(1),
+    bootstrapNode: z.union([multiaddr.transform((s) => [s]), z.array(multiaddr)]),
     tlsCert: z.string().min(1),
     tlsKey: z.string().min(1),
     tlsListen: z.array(listenAddress).min(1),
@@ -106,6 +131,14 @@ export const configInputSchema = z
     sipRedirect: z.string().regex(/^sips?:[^\s<>"]+$/i, 'must be a sip: or sips: URI'),
     limits: limitsSchema,
     store: storeSchema,
+    p2pKey: z.string().min(1),
+    p2pListen: z.array(multiaddr).min(1),
+    share: z.boolean(),
+    analytics: z.boolean(),
+    p2pMdns: z.boolean(),
+    confirmations: z.coerce.number().int().min(1).max(1000),
+    p2pAllowPrivate: z.boolean(),
+    p2p: p2pSchema,
   })
   .partial()
   .strict()
@@ -141,7 +174,20 @@ export interface SentryPeerConfig {
   verbose: boolean
   debug: boolean
   peerToPeer: boolean
-  bootstrapNode?: string
+  /** P2P bootstrap multiaddrs (`-b`, repeatable). */
+  bootstrapNode: string[]
+  /** P2P identity file; default `sentrypeer-p2p.key` next to the database. */
+  p2pKey?: string
+  p2pListen: string[]
+  /** Share records with peers (default true with -p); false: nothing sent, nothing received. */
+  share: boolean
+  analytics: boolean
+  p2pMdns: boolean
+  /** K distinct collectors before an IP learnt from peers is blocked. */
+  confirmations: number
+  p2pAllowPrivate: boolean
+  /** Share-protocol tunables (config file only). */
+  p2p: P2pOptions
   /** Explicit TLS pair; when both are absent a self-signed pair is generated next to the database. */
   tlsCert?: string
   tlsKey?: string
@@ -167,7 +213,7 @@ export function withDefaults(input: z.output<typeof configInputSchema>): SentryP
       if (!parsed.ok) throw new Error(`bad built-in default ${text}`)
       return parsed.address
     })
-  const { maxAge, limits, webhook, store, ...rest } = input
+  const { maxAge, limits, webhook, store, bootstrapNode, p2p, ...rest } = input
   return {
     ...rest,
     dbFile: input.dbFile ?? DEFAULT_DB_FILE,
@@ -182,6 +228,14 @@ export function withDefaults(input: z.output<typeof configInputSchema>): SentryP
     verbose: input.verbose ?? false,
     debug: input.debug ?? false,
     peerToPeer: input.peerToPeer ?? false,
+    bootstrapNode: bootstrapNode ?? [],
+    p2pListen: input.p2pListen ?? [...DEFAULT_P2P_LISTEN],
+    share: input.share ?? true,
+    analytics: input.analytics ?? false,
+    p2pMdns: input.p2pMdns ?? false,
+    confirmations: input.confirmations ?? DEFAULT_CONFIRMATIONS,
+    p2pAllowPrivate: input.p2pAllowPrivate ?? false,
+    p2p: { ...p2p },
     tlsListen: input.tlsListen ?? defaultListen(DEFAULT_TLS_LISTEN),
     sipListen: input.sipListen ?? defaultListen(DEFAULT_SIP_LISTEN),
     maxAgeMs: maxAge ?? DEFAULT_MAX_AGE_MS,

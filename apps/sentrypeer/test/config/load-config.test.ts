@@ -83,7 +83,7 @@ describe('loadConfig', () => {
       verbose: true,
       debug: false,
       peerToPeer: true,
-      bootstrapNode: '/ip4/127.0.0.1/tcp/4001',
+      bootstrapNode: ['/ip4/127.0.0.1/tcp/4001'],
       tlsCert: 'c.pem',
       tlsKey: 'k.pem',
       tlsListen: [{ host: '127.0.0.1', port: 15061 }],
