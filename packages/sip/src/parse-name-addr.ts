@@ -2,7 +2,7 @@ import { quotedEndB, quotedValueB, scanError, scanParamsB, skipWsB, spanB } from
 import { TOKEN } from './char-classes.js'
 import { paramsError, picked, quotedString, scanParams, skipWs, spanClass } from './header-params.js'
 import { newParams } from './params-object.js'
-import { parseUri, schemeEnd } from './parse-uri.js'
+import { parseUri, parseUriBytes, schemeEnd } from './parse-uri.js'
 import type { NameAddr, SipParams, SipUri } from './types.js'
 
 /** @internal Where and why the last `parseNameAddr` call failed. */
@@ -22,6 +22,8 @@ class NameAddrImpl implements NameAddr {
   readonly #paramsAt: number
   #params: SipParams | undefined
   #parsed: SipUri | undefined | null
+  /** Where the URI sits in the input when parsed from bytes (so `parsedUri` can parse from bytes too). */
+  #src: { b: Uint8Array; start: number; end: number; text: string; base: number } | undefined
 
   constructor(
     raw: string,
@@ -50,9 +52,17 @@ class NameAddrImpl implements NameAddr {
   }
 
   /** The URI parsed on first access (sip, sips and tel URIs; undefined for others or when malformed). */
+  /** @internal */
+  setSource(b: Uint8Array, start: number, end: number, text: string, base: number): this {
+    this.#src = { b, start, end, text, base }
+    return this
+  }
+
   get parsedUri(): SipUri | undefined {
     if (this.#parsed === null) {
-      const r = parseUri(this.uri)
+      const src = this.#src
+      const r =
+        src === undefined ? parseUri(this.uri) : parseUriBytes(src.b, src.start, src.end, src.text, src.base)
       this.#parsed = r.ok ? r.uri : undefined
     }
     return this.#parsed
@@ -208,6 +218,8 @@ export function parseNameAddrBytes(
   let displayName: string | undefined
   let uri: string
   let kind: number
+  let us = 0
+  let ue = 0
   let angle = false
   if (i < end && b[i] === 34 /* " */) {
     const q = quotedEndB(b, i, end)
@@ -245,9 +257,11 @@ export function parseNameAddrBytes(
     kind = checkUriB(b, i + 1, close)
     if (kind < 0) return err(i + 1 - start, 'bad URI inside <>')
     uri = text.slice(i + 1 - base, close - base)
+    us = i + 1
+    ue = close
     i = close + 1
   } else {
-    const us = i
+    us = i
     let special = false
     while (i < end) {
       const c = b[i]!
@@ -259,10 +273,11 @@ export function parseNameAddrBytes(
     kind = checkUriB(b, us, i)
     if (kind < 0) return err(us - start, 'bad addr-spec')
     uri = text.slice(us - base, i - base)
+    ue = i
   }
   if (scanParamsB(b, i, end, text, base) < 0) return err(scanError.offset - start, scanError.message)
   const tag = picked.tag
-  return new NameAddrImpl(
+  const na = new NameAddrImpl(
     text.slice(start - base, end - base),
     uri,
     kind === 1,
@@ -270,4 +285,5 @@ export function parseNameAddrBytes(
     i - start,
     typeof tag === 'string' ? tag : undefined,
   )
+  return kind === 1 ? na.setSource(b, us, ue, text, base) : na
 }

@@ -164,7 +164,7 @@ export function parseUri(text: string): UriResult {
       error: {
         code: ParseErrorCode.UNSUPPORTED_URI_SCHEME,
         offset: 0,
-        message: `unsupported scheme ${scheme}`,
+        message: `unsupported URI scheme ${text.slice(0, colon)}`,
       },
     }
   }
@@ -238,5 +238,197 @@ export function parseUri(text: string): UriResult {
   if (i !== text.length) return bad(i, 'unexpected character in URI')
   // one object shape for every URI (optional fields present, possibly undefined)
   const uri: SipUri = { scheme, user, rawUser, password, host, port, params, headers, raw: text }
+  return { ok: true, uri }
+}
+
+// ---- the same parser on bytes (used by `parse`: no string to scan, pieces sliced from `text`) -------
+
+function spanBytes(b: Uint8Array, i: number, end: number, flag: number): number {
+  while (i < end && (CLASS[b[i]!]! & flag) !== 0) i++
+  return i
+}
+
+function parseParamsBytes(
+  b: Uint8Array,
+  start: number,
+  i: number,
+  end: number,
+  params: Record<string, string | true>,
+  text: string,
+  base: number,
+): number | UriResult {
+  while (i < end && b[i] === 59 /* ; */) {
+    const nameStart = i + 1
+    const nameEnd = spanBytes(b, nameStart, end, PARAM)
+    if (nameEnd === nameStart) return bad(i - start, 'empty URI parameter')
+    const name = percentDecode(text.slice(nameStart - base, nameEnd - base))
+    if (name === undefined) return bad(nameStart - start, 'bad escape in URI parameter')
+    i = nameEnd
+    let value: string | true = true
+    if (i < end && b[i] === 61 /* = */) {
+      const vStart = i + 1
+      const vEnd = spanBytes(b, vStart, end, PARAM)
+      if (vEnd === vStart) return bad(i - start, 'empty URI parameter value')
+      const v = percentDecode(text.slice(vStart - base, vEnd - base))
+      if (v === undefined) return bad(vStart - start, 'bad escape in URI parameter value')
+      value = v
+      i = vEnd
+    }
+    params[name.toLowerCase()] = value
+    if (i < end && b[i] !== 59 && b[i] !== 63) return bad(i - start, 'unexpected character in URI parameters')
+  }
+  return i
+}
+
+/**
+ * @internal `parseUri` on bytes[start, end), where `text` is the same bytes decoded one char per byte
+ * starting at byte offset `base` (bytes >= 0x80 are never URI characters). Same results as `parseUri`
+ * on `text.slice(start - base, end - base)`, error offsets included.
+ */
+export function parseUriBytes(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  text: string,
+  base: number,
+): UriResult {
+  if (end <= start) return bad(0, 'URI without a valid scheme')
+  const c0 = b[start]! | 32
+  if (!(c0 >= 97 && c0 <= 122)) return bad(0, 'URI without a valid scheme')
+  let colon = -1
+  for (let k = start + 1; k < end; k++) {
+    const c = b[k]!
+    if (c === 58) {
+      colon = k
+      break
+    }
+    const l = c | 32
+    if (!((l >= 97 && l <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) break
+  }
+  if (colon < 0) return bad(0, 'URI without a valid scheme')
+  let scheme: 'sip' | 'sips' | 'tel' | undefined
+  const n = colon - start
+  if (n === 3) {
+    const x = b[start + 1]! | 32
+    const y = b[start + 2]! | 32
+    if (c0 === 115 && x === 105 && y === 112) scheme = 'sip'
+    else if (c0 === 116 && x === 101 && y === 108) scheme = 'tel'
+  } else if (n === 4 && c0 === 115 && (b[start + 1]! | 32) === 105 && (b[start + 2]! | 32) === 112) {
+    if ((b[start + 3]! | 32) === 115) scheme = 'sips'
+  }
+  if (scheme === 'tel') return parseTel(text.slice(start - base, end - base), n + 1)
+  if (scheme === undefined) {
+    return {
+      ok: false,
+      error: {
+        code: ParseErrorCode.UNSUPPORTED_URI_SCHEME,
+        offset: 0,
+        message: `unsupported URI scheme ${text.slice(start - base, colon - base)}`,
+      },
+    }
+  }
+  let i = colon + 1
+  let user: string | undefined
+  let rawUser: string | undefined
+  let password: string | undefined
+  let at = -1
+  for (let k = i; k < end; k++) {
+    if (b[k] === 64) {
+      at = k
+      break
+    }
+  }
+  if (at !== -1) {
+    const userEnd = spanBytes(b, i, end, USER)
+    const pwColon = userEnd < end && b[userEnd] === 58 ? userEnd : -1
+    if (pwColon === -1 && userEnd !== at) return bad(userEnd - start, 'bad character in URI user part')
+    if (userEnd === i) return bad(i - start, 'empty URI user part')
+    rawUser = text.slice(i - base, userEnd - base)
+    user = percentDecode(rawUser)
+    if (user === undefined) return bad(i - start, 'bad escape in URI user part')
+    if (pwColon !== -1) {
+      const pwEnd = spanBytes(b, pwColon + 1, end, PASSWORD)
+      if (pwEnd !== at) return bad(pwEnd - start, 'bad character in URI password')
+      password = percentDecode(text.slice(pwColon + 1 - base, pwEnd - base))
+      if (password === undefined) return bad(pwColon + 1 - start, 'bad escape in URI password')
+    }
+    i = at + 1
+  }
+  const hostStart = i
+  if (i < end && b[i] === 91 /* [ */) {
+    let close = -1
+    for (let k = i; k < end; k++) {
+      if (b[k] === 93) {
+        close = k
+        break
+      }
+    }
+    if (close === -1 || close - i < 3) return bad(hostStart - start, 'bad IPv6 reference')
+    let colons = 0
+    for (let k = i + 1; k < close; k++) {
+      const c = b[k]!
+      if (c === 58) colons++
+      else if (c !== 46 && !isHex(c)) return bad(hostStart - start, 'bad IPv6 reference')
+    }
+    if (colons === 0) return bad(hostStart - start, 'bad IPv6 reference')
+    i = close + 1
+  } else {
+    i = spanBytes(b, i, end, HOST)
+    if (i === hostStart) return bad(hostStart - start, 'empty host')
+  }
+  const host = text.slice(hostStart - base, i - base)
+  let port: number | undefined
+  if (i < end && b[i] === 58 /* : */) {
+    const ps = i + 1
+    let k = ps
+    let v = 0
+    while (k < end && k - ps < 5) {
+      const c = b[k]! - 48
+      if (c < 0 || c > 9) break
+      v = v * 10 + c
+      k++
+    }
+    if (k === ps || v > 65535 || (k < end && b[k]! >= 48 && b[k]! <= 57)) return bad(ps - start, 'bad port')
+    port = v
+    i = k
+  }
+  let params = NO_PARAMS
+  if (i < end && b[i] === 59 /* ; */) {
+    params = newParams()
+    const r = parseParamsBytes(b, start, i, end, params, text, base)
+    if (typeof r !== 'number') return r
+    i = r
+  }
+  let headers = NO_HEADERS
+  if (i < end && b[i] === 63 /* ? */) {
+    headers = newHeaders()
+    i++
+    for (;;) {
+      const nStart = i
+      const nEnd = spanBytes(b, nStart, end, HNV)
+      if (nEnd === nStart || nEnd >= end || b[nEnd] !== 61) return bad(nStart - start, 'bad URI header')
+      const vStart = nEnd + 1
+      const vEnd = spanBytes(b, vStart, end, HNV)
+      const hn = percentDecode(text.slice(nStart - base, nEnd - base))
+      const hv = percentDecode(text.slice(vStart - base, vEnd - base))
+      if (hn === undefined || hv === undefined) return bad(nStart - start, 'bad escape in URI header')
+      headers[hn] = hv
+      i = vEnd
+      if (i >= end || b[i] !== 38 /* & */) break
+      i++
+    }
+  }
+  if (i !== end) return bad(i - start, 'unexpected character in URI')
+  const uri: SipUri = {
+    scheme,
+    user,
+    rawUser,
+    password,
+    host,
+    port,
+    params,
+    headers,
+    raw: text.slice(start - base, end - base),
+  }
   return { ok: true, uri }
 }

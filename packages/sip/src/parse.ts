@@ -19,7 +19,7 @@ import {
 } from './header-names.js'
 import { newParams } from './params-object.js'
 import { nameAddrError, parseNameAddr, parseNameAddrBytes } from './parse-name-addr.js'
-import { parseUri } from './parse-uri.js'
+import { parseUriBytes } from './parse-uri.js'
 import { parseVia, parseViaBytes, viaError } from './parse-via.js'
 import { type HeaderTable, SipMessageImpl } from './sip-message.js'
 import { splitList } from './split-list.js'
@@ -642,7 +642,7 @@ function parseStartLine(
     if (b <= SP || b >= 127) return fail(E.BAD_REQUEST_URI, i, 'whitespace or control in Request-URI')
   }
   const requestUri = line.slice(uStart - start, uEnd - start)
-  const u = checkRequestUri(requestUri, uStart)
+  const u = checkRequestUri(requestUri, bytes, uStart, uEnd, line, start)
   if (u !== undefined && 'ok' in u) return u
   sl.kind = 'request'
   sl.method = line.slice(0, m - start)
@@ -662,9 +662,16 @@ function checkVersion(version: string, offset: number): Fail | undefined {
 }
 
 /** Validate a Request-URI; returns its parsed form (sip/sips/tel), undefined (other schemes) or a failure. */
-function checkRequestUri(uri: string, offset: number): SipUri | undefined | Fail {
+function checkRequestUri(
+  uri: string,
+  bytes: Uint8Array,
+  offset: number,
+  end: number,
+  line: string,
+  lineStart: number,
+): SipUri | undefined | Fail {
   if (uri.charCodeAt(0) === 60 /* < */) return fail(E.BAD_REQUEST_URI, offset, 'Request-URI enclosed in <>')
-  const r = parseUri(uri)
+  const r = parseUriBytes(bytes, offset, end, line, lineStart)
   if (r.ok) {
     if (r.uri.scheme !== 'tel') {
       for (const _ in r.uri.headers) {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { parseUri, type SipUri } from '../src/index.js'
+import { parseUriBytes } from '../src/parse-uri.js'
 
 function ok(text: string): SipUri {
   const r = parseUri(text)
@@ -109,5 +110,57 @@ describe('parseUri', () => {
     const r = parseUri('sip:user@example.com:99999')
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.error.offset).toBe(21) // the first digit of the port
+  })
+})
+
+describe('parseUriBytes (used by parse) agrees with parseUri', () => {
+  const seeds = [
+    'sip:alice:secret@example.com:5070;transport=tcp;lr?Subject=hi%20there&Priority=urgent',
+    'SIPS:example.com',
+    'sip:[2001:db8::10]:5070;maddr=[2001:db8::1]',
+    'sip:[2001:db8:::192.0.2.1]',
+    'sip:2001:db8::10',
+    'sip:%61lice%2541:p%40ss@example.com;n%61me=v%61lue%25%34%31?h%3d=%3Csip:x%3E',
+    'sip:user;par=u%40example.net@example.com',
+    "sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com",
+    'sip:sips%3Auser%40example.com@example.net',
+    'sip:user@example.com?Route=%3Csip:example.com%3E',
+    'tel:+1-201-555-0123;phone-context=example.com',
+    'http://example.com',
+    'nobodyKnowsThisScheme:totallyopaquecontent',
+    'soap.beep://192.0.2.103:3002',
+    'sip:user@example.com:99999',
+    'sip:%zz@example.com',
+    'sip:',
+    'x',
+    '',
+  ]
+  const chars = [';', '=', '?', '&', '@', ':', '[', ']', '%', '<', 'a', '0', '9', '/', ',']
+  let x = 11
+  const rnd = (n: number) => {
+    x = (x * 1103515245 + 12345) & 0x7fffffff
+    return x % n
+  }
+  const inputs = [...seeds]
+  for (let i = 0; i < 4000; i++) {
+    let s = seeds[rnd(seeds.length)]!
+    for (let k = rnd(3) + 1; k > 0; k--) {
+      const p = rnd(s.length + 1)
+      const op = rnd(3)
+      if (op === 0) s = s.slice(0, p) + chars[rnd(chars.length)] + s.slice(p)
+      else if (op === 1) s = s.slice(0, p) + s.slice(p + 1)
+      else s = s.slice(0, p) + chars[rnd(chars.length)] + s.slice(p + 1)
+    }
+    inputs.push(s)
+  }
+
+  test('same URI or same error (code and offset) for seeds and mutations, inside a larger buffer', () => {
+    for (const uri of inputs) {
+      const text = `INVITE ${uri} SIP/2.0`
+      const bytes = new Uint8Array(Buffer.from(text, 'latin1'))
+      const a = parseUri(uri)
+      const b = parseUriBytes(bytes, 7, 7 + uri.length, text, 0)
+      expect(JSON.parse(JSON.stringify(b)), uri).toEqual(JSON.parse(JSON.stringify(a)))
+    }
   })
 })
