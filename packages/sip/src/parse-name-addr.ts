@@ -23,7 +23,11 @@ class NameAddrImpl implements NameAddr {
   #params: SipParams | undefined
   #parsed: SipUri | undefined | null
   /** Where the URI sits in the input when parsed from bytes (so `parsedUri` can parse from bytes too). */
-  #src: { b: Uint8Array; start: number; end: number; text: string; base: number } | undefined
+  #b: Uint8Array | undefined
+  #text = ''
+  #base = 0
+  #us = 0
+  #ue = 0
 
   constructor(
     raw: string,
@@ -54,15 +58,19 @@ class NameAddrImpl implements NameAddr {
   /** The URI parsed on first access (sip, sips and tel URIs; undefined for others or when malformed). */
   /** @internal */
   setSource(b: Uint8Array, start: number, end: number, text: string, base: number): this {
-    this.#src = { b, start, end, text, base }
+    this.#b = b
+    this.#us = start
+    this.#ue = end
+    this.#text = text
+    this.#base = base
     return this
   }
 
   get parsedUri(): SipUri | undefined {
     if (this.#parsed === null) {
-      const src = this.#src
+      const b = this.#b
       const r =
-        src === undefined ? parseUri(this.uri) : parseUriBytes(src.b, src.start, src.end, src.text, src.base)
+        b === undefined ? parseUri(this.uri) : parseUriBytes(b, this.#us, this.#ue, this.#text, this.#base)
       this.#parsed = r.ok ? r.uri : undefined
     }
     return this.#parsed
