@@ -281,7 +281,7 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
   const sseClients = new Set<{ end(): void }>()
 
   const app = Fastify({
-    logger: init.logger ?? false,
+    ...(init.logger === undefined ? { logger: false } : { loggerInstance: init.logger }),
     exposeHeadRoutes: false,
     return503OnClosing: true,
     routerOptions: {
