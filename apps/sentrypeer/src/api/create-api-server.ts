@@ -11,7 +11,12 @@ import {
   MAX_PAGE_LIMIT,
   type OperationId,
 } from '@sentrypeer/client'
-import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify'
 import { APP_VERSION } from '../version.js'
 import type { Allowlist } from './allowlist.js'
 import type { ApiNetwork } from './api-network.js'
@@ -282,6 +287,8 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
 
   const app = Fastify({
     ...(init.logger === undefined ? { logger: false } : { loggerInstance: init.logger }),
+    // Errors are logged; one line per request is not (the API may serve thousands per second).
+    logController: new LogController({ disableRequestLogging: true }),
     exposeHeadRoutes: false,
     return503OnClosing: true,
     routerOptions: {
