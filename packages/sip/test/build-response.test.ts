@@ -256,3 +256,47 @@ describe('SIPVicious round-trip', () => {
     expect(out).toContain('SentryPeerTest/1.0')
   })
 })
+
+describe('sipsak round-trip', () => {
+  // Real tool: sipsak sends an OPTIONS and exits 0 only when a final response matching its request
+  // (Via branch, Call-ID, CSeq) comes back.
+  test('sipsak accepts the 200 built by buildResponse; rport is filled with its real source port', async () => {
+    const socket = dgram.createSocket('udp4')
+    const sources: number[] = []
+    socket.on('message', (msg, rinfo) => {
+      const r = parse(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength))
+      if (!r.ok || r.message.kind !== 'request') return
+      sources.push(rinfo.port)
+      socket.send(
+        buildResponse(r.message, {
+          status: 200,
+          source: { address: rinfo.address, port: rinfo.port },
+          headers: [['Server', 'SentryPeerTest/1.0']],
+        }),
+        rinfo.port,
+        rinfo.address,
+      )
+    })
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
+    const port = socket.address().port
+    const { code, out } = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const child = spawn('sipsak', ['-vv', '-s', `sip:100@127.0.0.1:${port}`])
+      let text = ''
+      child.stdout.on('data', (d) => {
+        text += d
+      })
+      child.stderr.on('data', (d) => {
+        text += d
+      })
+      child.on('error', reject)
+      child.on('close', (c) => resolve({ code: c, out: text }))
+    })
+    socket.close()
+    expect(code).toBe(0)
+    expect(out).toContain('SIP/2.0 200 OK')
+    expect(out).toContain('final received')
+    expect(sources).toHaveLength(1)
+    expect(out).toContain(`rport=${sources[0]}`)
+    expect(out).toContain('received=127.0.0.1')
+  })
+})
