@@ -491,7 +491,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     bodyEnd = len
   }
 
-  const table: HeaderTable = { offsets, meta }
+  const table: HeaderTable = { offsets, meta, head, headStart }
   const message = new SipMessageImpl(bytes, table)
   message.kind = sl.kind
   if (isRequest) {

@@ -1,5 +1,5 @@
 import type { Leniency } from './constants.js'
-import { decode, latin1, unfold } from './decode.js'
+import { decode, unfold } from './decode.js'
 import {
   canonicalName,
   H_CONTENT_TYPE,
@@ -29,6 +29,9 @@ export interface HeaderTable {
   offsets: number[]
   /** Per header: the header id (low 8 bits, see header-names.ts) | 0x100 folded | 0x200 bytes >= 0x80. */
   meta: number[]
+  /** The header section decoded one char per byte, and its byte offset in the input. */
+  head: string
+  headStart: number
 }
 
 /**
@@ -96,7 +99,7 @@ export class SipMessageImpl {
       const vs = t.offsets[i * 4 + 2]!
       const ve = t.offsets[i * 4 + 3]!
       const f = t.meta[i]!
-      v = (f & 0x200) !== 0 ? decode(this.#bytes, vs, ve) : latin1(this.#bytes, vs, ve)
+      v = (f & 0x200) !== 0 ? decode(this.#bytes, vs, ve) : t.head.slice(vs - t.headStart, ve - t.headStart)
       if ((f & 0x100) !== 0) v = unfold(v).trim()
       cache[i] = v
     }
