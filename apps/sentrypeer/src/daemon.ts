@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import { dirname, resolve } from 'node:path'
 import type { Store } from '@sentrypeer/store'
 import { type Logger, pino } from 'pino'
-import { type ApiServer, createAllowlist, createApiServer, createMetrics } from './api/index.js'
+import { type ApiServer, createAllowlist, createApiServer, createMetrics, type Metrics } from './api/index.js'
 import type { ListenAddress } from './config/listen-address.js'
 import { resolveNodeId } from './config/node-id.js'
 import type { SentryPeerConfig } from './config/schema.js'
@@ -39,6 +39,8 @@ export interface DaemonHandle {
   readonly p2p?: P2pNode
   /** The HTTP API when `-a` is on. */
   readonly api?: ApiServer
+  /** The Prometheus metrics the API serves; SIP counts are pushed into it as they happen. */
+  readonly metrics: Metrics
   /** Stops the listeners, drains the outputs, flushes and closes the store. Idempotent. */
   close(): Promise<void>
 }
@@ -126,6 +128,7 @@ export async function startDaemon(
     }
     const events = new EventEmitter()
     events.setMaxListeners(0)
+    const metrics = createMetrics()
 
     const listening: DaemonHandle['listening'] = { udp: [], tcp: [], tls: [] }
     if (!config.sipDisable) {
@@ -146,8 +149,12 @@ export async function startDaemon(
           maxEntries: limits.transactionCacheMaxEntries,
           ttlMs: limits.transactionTtlMs,
         }),
+        observer: metrics,
         onEvent(event) {
-          if (!store.record(event)) counters.dropped.storeFull++
+          if (!store.record(event)) {
+            counters.dropped.storeFull++
+            metrics.packetDropped('store_full')
+          }
           outputs.write(event)
           p2p?.publishEvent(event)
           if (events.listenerCount('event') > 0) events.emit('event', event)
@@ -159,6 +166,7 @@ export async function startDaemon(
       const streamLimits = {
         handler,
         counters,
+        observer: metrics,
         answerKeepalives: config.sipResponsive,
         idleTimeoutMs: limits.streamIdleTimeoutMs,
         maxConnections: limits.streamMaxConnections,
@@ -173,6 +181,7 @@ export async function startDaemon(
           counters,
           maxDatagramBytes: limits.udpMaxDatagramBytes,
           recvBufferBytes: limits.udpRecvBufferBytes,
+          observer: metrics,
         })
         cleanups.push(() => udp.close())
         listening.udp.push(udp.address)
@@ -214,12 +223,14 @@ export async function startDaemon(
           port: config.apiListen.port,
           maxAgeMs: config.maxAgeMs,
           confirmations: config.confirmations,
-          ...(process.env.SENTRYPEER_API_TOKEN ? { token: process.env.SENTRYPEER_API_TOKEN } : {}),
+          version: APP_VERSION,
+          logger,
+          ...(config.apiToken !== undefined ? { token: config.apiToken } : {}),
         },
         {
           store,
-          metrics: createMetrics(),
-          allowlist: createAllowlist(),
+          metrics,
+          allowlist: createAllowlist({ cidrs: config.apiAllow }),
           events,
           ...(node !== undefined ? { p2p: node, network: node } : {}),
         },
@@ -237,6 +248,7 @@ export async function startDaemon(
       counters,
       listening,
       logger,
+      metrics,
       ...(p2p !== undefined ? { p2p } : {}),
       ...(api !== undefined ? { api } : {}),
       close() {

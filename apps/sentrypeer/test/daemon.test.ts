@@ -168,3 +168,24 @@ describe('--sip-disable', () => {
     expect(daemon.listening).toEqual({ udp: [], tcp: [], tls: [] })
   })
 })
+
+describe('metrics', () => {
+  it('pushes SIP events, parse errors and drops into the API metrics', async () => {
+    const started = await startTestDaemon(
+      { sipResponsive: true, api: true, apiListen: '127.0.0.1:0' },
+      { limits: { udpMaxDatagramBytes: 1000 } },
+    )
+    daemon = started.daemon
+    client = await udpClient()
+    const port = (daemon.listening.udp[0] as { port: number }).port
+    await client.send(sipRequest({ method: 'OPTIONS' }), port)
+    await client.next()
+    await client.send('not sip at all\r\n\r\n', port)
+    await client.send(sipRequest({ method: 'OPTIONS', extra: [`X-Pad: ${'p'.repeat(1200)}`] }), port)
+    await until(() => (daemon?.counters.received.udp ?? 0) >= 3)
+    const text = await (await fetch(`${daemon.api?.url}/metrics`)).text()
+    expect(text).toMatch(/sentrypeer_sip_events_total\{method="OPTIONS",transport="udp"\} 1\b/)
+    expect(text).toMatch(/sentrypeer_sip_parse_errors_total\{code="[A-Z_]+"\} 1\b/)
+    expect(text).toMatch(/sentrypeer_packets_dropped_total\{reason="oversized"\} 1\b/)
+  })
+})

@@ -24,6 +24,8 @@ export type OptionKey =
   | 'jsonLogFile'
   | 'api'
   | 'apiListen'
+  | 'apiToken'
+  | 'apiAllow'
   | 'webhook'
   | 'webhookUrl'
   | 'oauth2ClientId'
@@ -95,6 +97,22 @@ export const OPTIONS: readonly OptionSpec[] = [
     env: ['SENTRYPEER_API_LISTEN'],
     kind: 'string',
     description: 'address of the HTTP API (default 127.0.0.1:8082)',
+  },
+  {
+    key: 'apiToken',
+    long: 'api-token',
+    arg: 'token',
+    env: ['SENTRYPEER_API_TOKEN'],
+    kind: 'string',
+    description: 'bearer token required by the API (needed when it listens beyond loopback)',
+  },
+  {
+    key: 'apiAllow',
+    long: 'allow',
+    arg: 'cidr',
+    env: ['SENTRYPEER_ALLOW'],
+    kind: 'list',
+    description: 'address or CIDR never put on the blocklists, repeatable',
   },
   {
     key: 'webhook',

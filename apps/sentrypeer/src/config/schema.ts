@@ -108,6 +108,8 @@ export const configInputSchema = z
     jsonLogFile: z.string().min(1),
     api: z.boolean(),
     apiListen: listenAddress,
+    apiToken: z.string().regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+    apiAllow: z.array(z.string().min(1)),
     webhook: z.boolean(),
     webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }),
     oauth2ClientId: z.string().min(1),
@@ -164,6 +166,9 @@ export interface SentryPeerConfig {
   jsonLogFile: string
   api: boolean
   apiListen: ListenAddress
+  apiToken?: string
+  /** Extra allowlist entries (addresses or CIDRs) for the API's blocklists. */
+  apiAllow: string[]
   webhook: boolean
   webhookUrl?: string
   oauth2ClientId?: string
@@ -221,6 +226,7 @@ export function withDefaults(input: z.output<typeof configInputSchema>): SentryP
     jsonLogFile: input.jsonLogFile ?? DEFAULT_JSON_LOG_FILE,
     api: input.api ?? false,
     apiListen: input.apiListen ?? (defaultListen([DEFAULT_API_LISTEN])[0] as ListenAddress),
+    apiAllow: input.apiAllow ?? [],
     webhook: webhook ?? input.webhookUrl !== undefined,
     sipResponsive: input.sipResponsive ?? false,
     sipDisable: input.sipDisable ?? false,

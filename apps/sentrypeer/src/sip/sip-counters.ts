@@ -84,12 +84,28 @@ export function createSipCounters(): SipCounters {
   }
 }
 
-export function countMethod(counters: SipCounters, transport: SipTransport, method: string): void {
+/**
+ * Receives the same counts as they happen (the API's Prometheus metrics implement it).
+ */
+export interface SipObserver {
+  sipEvent(transport: string, method: string): void
+  parseError(code: string): void
+  packetDropped(reason: string): void
+}
+
+export function countMethod(
+  counters: SipCounters,
+  transport: SipTransport,
+  method: string,
+  observer?: SipObserver,
+): void {
   const table = counters.events[transport]
   const key = table[method] === undefined ? 'OTHER' : method
   table[key] = (table[key] as number) + 1
+  observer?.sipEvent(transport, key)
 }
 
-export function countParseError(counters: SipCounters, code: string): void {
+export function countParseError(counters: SipCounters, code: string, observer?: SipObserver): void {
   counters.parseErrors[code] = (counters.parseErrors[code] ?? 0) + 1
+  observer?.parseError(code)
 }

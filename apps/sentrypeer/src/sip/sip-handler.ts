@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto'
 import { calledNumber, LENIENCIES, type Leniency, parse, type SipRequest } from '@sentrypeer/sip'
 import type { HoneypotEvent } from '../outputs/honeypot-event.js'
 import { buildBadRequest } from './bad-request.js'
-import { countMethod, countParseError, type SipCounters, type SipTransport } from './sip-counters.js'
+import {
+  countMethod,
+  countParseError,
+  type SipCounters,
+  type SipObserver,
+  type SipTransport,
+} from './sip-counters.js'
 import { type TransactionCache, transactionKey } from './transaction-cache.js'
 import type { Uas } from './uas.js'
 
@@ -32,6 +38,8 @@ export interface SipHandlerInit {
   cache: TransactionCache
   /** Server header of a 400 for a malformed request. */
   agent: string
+  /** Told of every count as it happens (metrics). */
+  observer?: SipObserver
   /** Called when handling one message threw (a bug); the daemon logs it. */
   onInternalError?(err: unknown): void
 }
@@ -85,7 +93,7 @@ export function createSipHandler(init: SipHandlerInit): SipHandler {
       origin: 'local',
     }
     if (request.userAgent !== undefined) event.userAgent = request.userAgent
-    countMethod(counters, ctx.transport, request.method)
+    countMethod(counters, ctx.transport, request.method, init.observer)
     init.onEvent(event)
   }
 
@@ -98,7 +106,7 @@ export function createSipHandler(init: SipHandlerInit): SipHandler {
           lenient: ALL_LENIENT,
         })
         if (!result.ok) {
-          countParseError(counters, result.error.code)
+          countParseError(counters, result.error.code, init.observer)
           if (uas) {
             const bad = buildBadRequest(bytes, ctx.source, init.agent)
             if (bad) send(ctx, [bad])

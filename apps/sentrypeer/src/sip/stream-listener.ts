@@ -3,7 +3,7 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls'
 import { createFramer } from '@sentrypeer/sip'
 import { ListenError } from '../config/errors.js'
 import { formatListenAddress, type ListenAddress } from '../config/listen-address.js'
-import type { SipCounters } from './sip-counters.js'
+import { countParseError, type SipCounters, type SipObserver } from './sip-counters.js'
 import type { SipHandler } from './sip-handler.js'
 
 const CRLF = Buffer.from('\r\n')
@@ -22,6 +22,7 @@ export interface StreamListenerInit {
   maxBufferBytes: number
   maxWriteBufferBytes: number
   tlsHandshakeTimeoutMs: number
+  observer?: SipObserver
 }
 
 export interface StreamListener {
@@ -95,7 +96,7 @@ export async function startStreamListener(init: StreamListenerInit): Promise<Str
           }
         } else {
           counters.received[transport]++
-          counters.parseErrors[event.error.code] = (counters.parseErrors[event.error.code] ?? 0) + 1
+          countParseError(counters, event.error.code, init.observer)
           fail()
           return
         }
@@ -123,6 +124,7 @@ export async function startStreamListener(init: StreamListenerInit): Promise<Str
   server.maxConnections = init.maxConnections
   server.on('drop', () => {
     counters.connections.rejected++
+    init.observer?.packetDropped('connection_limit')
   })
   // Per-socket errors are handled on the socket; a server error after listen must not crash the daemon.
   server.on('error', () => {})

@@ -2,7 +2,7 @@ import { createSocket, type Socket } from 'node:dgram'
 import { isIP } from 'node:net'
 import { ListenError } from '../config/errors.js'
 import { formatListenAddress, type ListenAddress } from '../config/listen-address.js'
-import type { SipCounters } from './sip-counters.js'
+import type { SipCounters, SipObserver } from './sip-counters.js'
 import type { SipHandler } from './sip-handler.js'
 
 export interface UdpListenerInit {
@@ -11,6 +11,7 @@ export interface UdpListenerInit {
   counters: SipCounters
   maxDatagramBytes: number
   recvBufferBytes: number
+  observer?: SipObserver
 }
 
 export interface UdpListener {
@@ -57,6 +58,7 @@ export async function startUdpListener(init: UdpListenerInit): Promise<UdpListen
     if (msg.byteLength > maxDatagramBytes) {
       counters.received.udp++
       counters.dropped.oversized++
+      init.observer?.packetDropped('oversized')
       return
     }
     handler.handle(msg, {
