@@ -140,6 +140,24 @@ describe('responsive UAS over UDP', () => {
   })
 })
 
+describe('IPv6', () => {
+  it('answers and records over UDP on [::1] with the IPv6 source', async () => {
+    const started = await startTestDaemon({ sipResponsive: true, sipListen: ['[::1]:0'] })
+    daemon = started.daemon
+    client = await udpClient('::1')
+    const port = (daemon.listening.udp[0] as { port: number }).port
+    await client.send(
+      sipRequest({ method: 'OPTIONS', via: 'SIP/2.0/UDP [::1]:5099;branch=z9hG4bK-v6u' }),
+      port,
+    )
+    const r = await client.next()
+    expect(statusOf(r)).toBe(200)
+    expect(headerOf(r, 'Via')).toContain('received=::1')
+    await daemon.close()
+    expect(readEvents(started.dbFile).map((e) => [e.source_ip, e.transport])).toEqual([['::1', 'udp']])
+  })
+})
+
 describe('passive mode', () => {
   it('records and never replies', async () => {
     const started = await startTestDaemon({})
