@@ -788,7 +788,11 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
   })
 
   route('getNetworkIpAddress', '/network/ip-addresses/:ip', async (_request, reply, { params }) => {
-    const result = await network().lookupIp(params.ip ?? '')
+    const lookup = network()
+    const result = await lookup.lookupIp(params.ip ?? '').catch((err: Error & { code?: string }) => {
+      if (err.code === 'SHARING_DISABLED') throw new HttpApiError(503, 'P2P_DISABLED', err.message)
+      throw err
+    })
     if (result.reports.length === 0 && result.collectors.length === 0) {
       throw new HttpApiError(404, 'NOT_FOUND', `no report of ${result.ip} from the network`)
     }

@@ -17,7 +17,7 @@ import {
   P2P_NAMESPACE,
 } from './constants.js'
 import { envelopePayload } from './envelope-payload.js'
-import { P2pStartError, RecordNotStoredError } from './errors.js'
+import { P2pError, P2pStartError, RecordNotStoredError } from './errors.js'
 import {
   fromSentryPeerRecord,
   type SentryPeerRecord,
@@ -319,6 +319,8 @@ export async function createP2pNode(init: P2pInit, components: P2pComponents): P
       }
     },
     async lookupIp(ip) {
+      // Tit-for-tat: a node that shares nothing asks nothing.
+      if (!share) throw new P2pError('SHARING_DISABLED', 'this node does not share (--no-share): no look-ups')
       const normalized = normalizeIp(ip)
       const key = normalized?.ip ?? ip
       const result = await node.lookup(key)
