@@ -100,6 +100,14 @@ describe('framer properties', () => {
         const whole = run([input], init, max)
         const split = run(randomSplit(input, prng(splitSeed), 32), init, max)
         expect(show(split)).toEqual(show(whole))
+        // Messages are consecutive slices of the input with only CR/LF (keep-alives) between them.
+        let at = 0
+        for (const e of whole) {
+          if (e.type !== 'message') continue
+          while (input[at] === 0x0d || input[at] === 0x0a) at++
+          expect(Buffer.from(e.bytes).equals(input.subarray(at, at + e.bytes.length))).toBe(true)
+          at += e.bytes.length
+        }
         const errors = whole.filter((e) => e.type === 'error')
         expect(errors.length).toBeLessThanOrEqual(1)
         if (errors.length === 1) expect(whole.at(-1)?.type).toBe('error')
