@@ -17,6 +17,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify'
+import { type GuiAssets, loadGuiAssets, registerGuiRoutes } from '../gui/index.js'
 import { APP_VERSION } from '../version.js'
 import type { Allowlist } from './allowlist.js'
 import type { ApiNetwork } from './api-network.js'
@@ -110,6 +111,8 @@ export interface ApiComponents {
   p2p?: { status(): P2pStatus }
   /** The P2P node for `/peers` and `/network/...`; without it those routes answer 503. */
   network?: ApiNetwork
+  /** The web GUI served on `/` and `/gui/*` (default: `loadGuiAssets()`, the built `dist/gui`). */
+  gui?: GuiAssets
   /** Clock (default `Date.now`). */
   now?: () => number
 }
@@ -827,6 +830,8 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
       per_node: stats.nodes.map((n) => ({ peer_id: n.peerId, at: iso(n.at), counters: n.counters })),
     })
   })
+
+  registerGuiRoutes(app, components.gui ?? loadGuiAssets())
 
   route('getOpenApi', '/openapi.json', (_request, reply) =>
     reply.type('application/json; charset=utf-8').send(openApi),
