@@ -245,6 +245,21 @@ export async function createP2pNode(init: P2pInit, components: P2pComponents): P
       },
     },
   )
+  // Debug lines (-d): when each record arrived and from where; bench/p2p measures propagation with them.
+  node.on('record', (e) => {
+    if (logger.isLevelEnabled('debug')) {
+      logger.debug(
+        {
+          record: e.signed.id,
+          collector: e.signed.collector,
+          from: e.from,
+          via: e.via,
+          eventTime: e.signed.collectedAt,
+        },
+        'p2p record received',
+      )
+    }
+  })
   node.on('analytics', (report) => {
     reports.delete(report.from)
     reports.set(report.from, report)
