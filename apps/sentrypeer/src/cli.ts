@@ -5,7 +5,6 @@ import { formatListenAddress } from './config/listen-address.js'
 import { loadConfig } from './config/load-config.js'
 import { OPTIONS, type OptionKey } from './config/options.js'
 import { type DaemonHandle, startDaemon } from './daemon.js'
-import { runP2pCommand } from './p2p/run-p2p-command.js'
 import { APP_NAME, APP_VERSION } from './version.js'
 
 /** Exit code when the daemon cannot start (listener or TLS failure). */
@@ -50,6 +49,7 @@ async function runCommand(
     }
     throw err
   }
+  const { runP2pCommand } = await import('./p2p/run-p2p-command.js')
   const result = await runP2pCommand(command, args, config, env)
   if (result.stdout !== undefined) process.stdout.write(result.stdout)
   if (result.stderr !== undefined) process.stderr.write(`${APP_NAME}: ${result.stderr}\n`)

@@ -2,14 +2,14 @@ import { EventEmitter } from 'node:events'
 import { dirname, resolve } from 'node:path'
 import type { Store } from '@sentrypeer/store'
 import { type Logger, pino } from 'pino'
-import { type ApiServer, createAllowlist, createApiServer, createMetrics, type Metrics } from './api/index.js'
+import type { ApiServer } from './api/index.js'
+import { createMetrics, type Metrics } from './api/metrics.js'
 import type { ListenAddress } from './config/listen-address.js'
 import { resolveNodeId } from './config/node-id.js'
 import type { SentryPeerConfig } from './config/schema.js'
 import { openDaemonStore } from './daemon-store.js'
 import { createOutputs, type Outputs } from './outputs/index.js'
-import { createP2pNode, type P2pNode } from './p2p/index.js'
-import { p2pKeyFile } from './p2p/run-p2p-command.js'
+import type { P2pNode } from './p2p/index.js'
 import { createSipCounters, type SipCounters } from './sip/sip-counters.js'
 import { createSipHandler } from './sip/sip-handler.js'
 import { type StreamListener, startStreamListener } from './sip/stream-listener.js'
@@ -107,6 +107,9 @@ export async function startDaemon(
 
     let p2p: P2pNode | undefined
     if (config.peerToPeer) {
+      // libp2p and fastify are loaded only when their feature is on (tens of MB of RSS otherwise).
+      const { createP2pNode } = await import('./p2p/index.js')
+      const { p2pKeyFile } = await import('./p2p/run-p2p-command.js')
       p2p = await createP2pNode(
         {
           keyFile: p2pKeyFile(config),
@@ -217,6 +220,7 @@ export async function startDaemon(
     let api: ApiServer | undefined
     if (config.api) {
       const node = p2p
+      const { createAllowlist, createApiServer } = await import('./api/index.js')
       api = await createApiServer(
         {
           host: config.apiListen.host,

@@ -1,7 +1,6 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto'
 import { mkdir, open, readFile, rename, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { generate } from 'selfsigned'
 import {
   DEFAULT_CERT_VALIDITY_DAYS,
   DEFAULT_COMMON_NAME,
@@ -201,6 +200,8 @@ export async function loadOrCreateTlsPair(init: TlsPairInit): Promise<TlsPair> {
   const commonName = init.commonName ?? DEFAULT_COMMON_NAME
   let pems: { cert: string; private: string }
   try {
+    // Loaded only to generate: the library costs about 18 MB of RSS that a daemon with a pair never needs.
+    const { generate } = await import('selfsigned')
     pems = await generate([{ name: 'commonName', value: commonName }], {
       keyType: 'rsa',
       keySize: init.rsaKeyBits ?? DEFAULT_RSA_KEY_BITS,
