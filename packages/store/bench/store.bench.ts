@@ -47,6 +47,7 @@ try {
     cacheSizeKiB: process.env.BENCH_CACHE_KIB ? Number(process.env.BENCH_CACHE_KIB) : undefined,
     walAutocheckpointPages: process.env.BENCH_WAL_PAGES ? Number(process.env.BENCH_WAL_PAGES) : undefined,
     batchSize: process.env.BENCH_BATCH ? Number(process.env.BENCH_BATCH) : undefined,
+    pageSize: process.env.BENCH_PAGE_SIZE ? Number(process.env.BENCH_PAGE_SIZE) : undefined,
   })
   const now = Date.now()
   const span = 6 * 24 * 3600 * 1000

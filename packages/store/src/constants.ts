@@ -105,6 +105,12 @@ export const FLUSH_RETRY_DELAY_MS = 100
 export const DEFAULT_CACHE_SIZE_KIB = 65_536
 
 /**
+ * SQLite page size of a new database (bytes); SQLite's default, 4096
+ * (https://www.sqlite.org/pragma.html#pragma_page_size). Ignored for an existing database.
+ */
+export const DEFAULT_PAGE_SIZE = 4_096
+
+/**
  * WAL pages written before an automatic checkpoint. SQLite's default is 1000 (4 MiB); checkpointing less
  * often merges the repeated writes to the same index pages into one copy (https://www.sqlite.org/wal.html).
  */

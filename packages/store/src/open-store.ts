@@ -13,6 +13,7 @@ import {
   DEFAULT_MAX_FUTURE_SKEW_MS,
   DEFAULT_MAX_QUEUE,
   DEFAULT_PAGE_LIMIT,
+  DEFAULT_PAGE_SIZE,
   DEFAULT_PRUNE_CHUNK,
   DEFAULT_PRUNE_INTERVAL_MS,
   DEFAULT_PRUNE_SLICE_MS,
@@ -312,6 +313,10 @@ class SqliteStore implements Store {
       init.walAutocheckpointPages,
       DEFAULT_WAL_AUTOCHECKPOINT_PAGES,
     )
+    const pageSize = positiveInteger('pageSize', init.pageSize, DEFAULT_PAGE_SIZE, 512)
+    if ((pageSize & (pageSize - 1)) !== 0 || pageSize > 65_536) {
+      throw new InvalidOptionError(`pageSize must be a power of two in 512..65536, got ${pageSize}`)
+    }
     const busyTimeoutMs = positiveInteger('busyTimeoutMs', init.busyTimeoutMs, DEFAULT_BUSY_TIMEOUT_MS, 0)
     this.flushSliceMs = positiveInteger('flushSliceMs', init.flushSliceMs, DEFAULT_FLUSH_SLICE_MS)
     this.maxFlushRetries = positiveInteger(
@@ -337,6 +342,8 @@ class SqliteStore implements Store {
     const db = new Database(init.path, { timeout: busyTimeoutMs })
     this.db = db
     try {
+      // Only takes effect on a new, empty database (before WAL mode is set).
+      db.pragma(`page_size = ${pageSize}`)
       db.pragma('journal_mode = WAL')
       // WAL + NORMAL: a committed transaction survives a process crash; only an OS crash or power loss
       // can roll back the last commits (https://www.sqlite.org/pragma.html#pragma_synchronous).

@@ -83,6 +83,8 @@ export interface StoreInit {
   pruneChunk?: number
   /** Longest run of background prune transactions before yielding to the event loop (default 20 ms). */
   pruneSliceMs?: number
+  /** SQLite page size of a new database (default `DEFAULT_PAGE_SIZE` = 4096; ignored once created). */
+  pageSize?: number
   /** SQLite page cache in KiB (default `DEFAULT_CACHE_SIZE_KIB` = 64 MiB). */
   cacheSizeKiB?: number
   /** WAL pages between automatic checkpoints (default `DEFAULT_WAL_AUTOCHECKPOINT_PAGES` = 10 000). */

@@ -232,8 +232,23 @@ describe('openStore: writes', () => {
     expect(store.isBadIp('198.51.100.3')).toBe(true)
   })
 
+  it('creates a new database with the given page size and keeps an existing one as it is', async () => {
+    const file = path.join(dir, 'small-pages.db')
+    await openStore({ path: file, pageSize: 1024 }).close()
+    await openStore({ path: file, pageSize: 8192 }).close()
+    const db = readOnly(file)
+    expect(db.pragma('page_size', { simple: true })).toBe(1024)
+    db.close()
+  })
+
   it('refuses out-of-range options with a named error', () => {
-    for (const init of [{ batchSize: 0 }, { maxQueue: -1 }, { maxAgeMs: 1.5 }, { path: '' }]) {
+    for (const init of [
+      { batchSize: 0 },
+      { maxQueue: -1 },
+      { maxAgeMs: 1.5 },
+      { path: '' },
+      { pageSize: 1000 },
+    ]) {
       let error: unknown
       try {
         openStore({ path: path.join(dir, 'x.db'), ...init })
