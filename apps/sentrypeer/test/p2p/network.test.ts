@@ -50,7 +50,7 @@ let nextHost = 10
 
 async function startNode(
   name: string,
-  opts: { sip?: boolean; share?: boolean; bootstrap?: string[] } = {},
+  opts: { sip?: boolean; share?: boolean; bootstrap?: string[]; extra?: string[] } = {},
 ): Promise<Node> {
   const dir = join(root, name)
   const host = nextHost++
@@ -70,6 +70,7 @@ async function startNode(
   else args.push('-r', '--sip-listen', `${HONEYPOT_IP}:0`, '--tls-listen', `${HONEYPOT_IP}:0`)
   if (opts.share === false) args.push('--no-share')
   for (const b of opts.bootstrap ?? []) args.push('-b', b)
+  args.push(...(opts.extra ?? []))
   const proc = await spawnDaemon(args)
   const line = proc
     .stderr()
@@ -181,11 +182,21 @@ beforeAll(async () => {
   writeFileSync(
     configFile,
     JSON.stringify({
-      p2p: { gracePeriodMs: GRACE_MS, reconnectIntervalMs: 1_000, catchUpIntervalMs: 5_000 },
+      p2p: {
+        gracePeriodMs: GRACE_MS,
+        reconnectIntervalMs: 1_000,
+        catchUpIntervalMs: 5_000,
+        analyticsIntervalMs: 1_000,
+      },
     }),
   )
-  const a = await startNode('a')
-  await Promise.all(['b', 'c', 'd', 'e'].map((n) => startNode(n, { bootstrap: [a.addr] })))
+  // A and B opt in to analytics; C, D and E do not
+  const a = await startNode('a', { extra: ['--analytics'] })
+  await Promise.all(
+    ['b', 'c', 'd', 'e'].map((n) =>
+      startNode(n, { bootstrap: [a.addr], ...(n === 'b' ? { extra: ['--analytics'] } : {}) }),
+    ),
+  )
 }, 120_000)
 
 afterAll(async () => {
@@ -228,6 +239,23 @@ describe('five sharing sentrypeer processes', () => {
     expect(fromA).toBeDefined()
   }, 60_000)
 
+  it('opt-in analytics: aggregate counters from the nodes that opted in, nothing from the others', async () => {
+    const a = node('a')
+    const b = node('b')
+    const stats = await waitFor("A to get B's counters", async () => {
+      const s = await a.api.getNetworkStats()
+      return s.per_node.some((n) => n.peer_id === b.peerId && (n.counters.local_events ?? 0) >= 1) && s
+    })
+    expect(stats.analytics).toBe(true)
+    const reporters = stats.per_node.map((n) => n.peer_id)
+    for (const n of ['c', 'd', 'e']) expect(reporters).not.toContain(node(n).peerId)
+    expect(stats.totals.local_events).toBeGreaterThanOrEqual(1)
+    expect(Object.keys(stats.totals).some((k) => k.startsWith('method_'))).toBe(true)
+    // counters only: nothing per event (no addresses, no numbers)
+    expect(JSON.stringify(stats)).not.toContain(attacker(10))
+    expect(await node('c').api.getNetworkStats()).toMatchObject({ analytics: false, nodes: 0 })
+  }, 60_000)
+
   it('SIP sent to node A (sipsak) shows up in every other node, but blocks only once a second collector reports it', async () => {
     const target = attacker(2) // the namespace's primary address: sipsak sends from it
     const a = node('a')
@@ -265,6 +293,10 @@ describe('five sharing sentrypeer processes', () => {
     expect(missing.code).toBe(1)
     const bad = await runCli(['lookup', 'not-an-ip', '--api-listen', `127.0.0.1:${port}`])
     expect(bad.code).toBe(2)
+    // `sentrypeer id` prints the identity the daemon uses (the key file next to the database)
+    const id = await runCli(['id', '-f', join(node('a').dir, 'sentrypeer.db')])
+    expect(id.code, id.stderr).toBe(0)
+    expect(id.stdout.trim()).toBe(node('a').peerId)
   }, 60_000)
 
   it('a node started later catches up the history', async () => {
