@@ -22,8 +22,10 @@ const VETH_NS = `vsp${tag}n`
 const octet = 1 + (process.pid % 250)
 const HONEYPOT_IP = `45.77.${octet}.1`
 const attacker = (host: number): string => `45.77.${octet}.${host}`
+/** A private (RFC 1918) attacker address on the same link: seen locally, never shared. */
+const PRIVATE_ATTACKER = `10.99.${octet}.2`
 /** Attacker addresses; the first is the namespace's primary address (sipsak sends from it). */
-const ATTACKER_HOSTS = [2, 3, 4, 10]
+const ATTACKER_HOSTS = [2, 3, 4, 5, 10]
 /** Grace period of a new peer: short, so the --no-share node loses it within the test. */
 const GRACE_MS = 4_000
 
@@ -174,9 +176,11 @@ beforeAll(async () => {
   ip(['link', 'add', VETH_ROOT, 'type', 'veth', 'peer', 'name', VETH_NS])
   ip(['link', 'set', VETH_NS, 'netns', NS])
   ip(['addr', 'add', `${HONEYPOT_IP}/24`, 'dev', VETH_ROOT])
+  ip(['addr', 'add', `10.99.${octet}.1/24`, 'dev', VETH_ROOT])
   ip(['link', 'set', VETH_ROOT, 'up'])
   for (const h of ATTACKER_HOSTS)
     ip(['netns', 'exec', NS, 'ip', 'addr', 'add', `${attacker(h)}/24`, 'dev', VETH_NS])
+  ip(['netns', 'exec', NS, 'ip', 'addr', 'add', `${PRIVATE_ATTACKER}/24`, 'dev', VETH_NS])
   ip(['netns', 'exec', NS, 'ip', 'link', 'set', VETH_NS, 'up'])
   ip(['netns', 'exec', NS, 'ip', 'link', 'set', 'lo', 'up'])
   writeFileSync(
@@ -274,6 +278,18 @@ describe('five sharing sentrypeer processes', () => {
     sendSip(target, node('c'), '2001')
     await waitFor('B to see the second collector', async () => (await seen(b, target)) >= 2)
     await waitFor('B to block it', async () => (await b.api.getBlocklist()).includes(`${target}\n`))
+  }, 60_000)
+
+  it('a sighting from a private address is recorded locally but never shared', async () => {
+    const a = node('a')
+    sendSip(PRIVATE_ATTACKER, a, '5000')
+    await waitFor('A to record the private sighting', async () => (await seen(a, PRIVATE_ATTACKER)) >= 1)
+    // a public sighting sent after it reaches B: had the private one been shared, it would be there too
+    sendSip(attacker(5), a, '5001')
+    await waitFor('B to see the public sighting', async () => (await seen(node('b'), attacker(5))) >= 1)
+    expect(await seen(node('b'), PRIVATE_ATTACKER)).toBe(0)
+    // and the private address is never exported, even at A (allowlisted by default)
+    expect(await a.api.getBlocklist()).not.toContain(`${PRIVATE_ATTACKER}\n`)
   }, 60_000)
 
   it('`sentrypeer lookup IP` asks the network for signed reports', async () => {
