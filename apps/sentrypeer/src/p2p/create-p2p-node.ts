@@ -17,7 +17,7 @@ import {
   P2P_NAMESPACE,
 } from './constants.js'
 import { envelopePayload } from './envelope-payload.js'
-import { P2pError, P2pStartError, RecordNotStoredError } from './errors.js'
+import { CorruptRecordError, P2pError, P2pStartError, RecordNotStoredError } from './errors.js'
 import {
   fromSentryPeerRecord,
   type SentryPeerRecord,
@@ -154,7 +154,7 @@ function storedToSigned(r: StoredSignedRecord): SignedRecord<SentryPeerRecord> {
     get record(): SentryPeerRecord {
       if (decoded === undefined) {
         const payload = envelopePayload(r.bytes)
-        if (payload === undefined) throw new RecordNotStoredError(r.id)
+        if (payload === undefined) throw new CorruptRecordError(r.id)
         decoded = sentryPeerRecordCodec.decode(payload)
       }
       return decoded

@@ -21,3 +21,10 @@ export class RecordNotStoredError extends P2pError {
     super('RECORD_NOT_STORED', `record ${id} was not stored`)
   }
 }
+
+/** A signed record read back from the store cannot be parsed (the database was altered). */
+export class CorruptRecordError extends P2pError {
+  constructor(id: string) {
+    super('CORRUPT_RECORD', `stored signed record ${id} cannot be parsed`)
+  }
+}

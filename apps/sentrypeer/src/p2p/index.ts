@@ -12,7 +12,7 @@ export {
   type P2pReport,
   type P2pTuning,
 } from './create-p2p-node.js'
-export { P2pError, P2pStartError, RecordNotStoredError } from './errors.js'
+export { CorruptRecordError, P2pError, P2pStartError, RecordNotStoredError } from './errors.js'
 export { isPublicIp } from './is-public-ip.js'
 export {
   fromSentryPeerRecord,
