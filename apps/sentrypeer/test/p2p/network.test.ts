@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { createClient, HttpError, type SentryPeerClient } from '@sentrypeer/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { requireTool } from '../api/helpers.js'
 import { type DaemonProcess, spawnDaemon } from '../helpers/daemon-process.js'
 import { binPath, tempDir } from '../helpers/paths.js'
 
@@ -166,6 +167,7 @@ function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
 const SHARING = ['a', 'b', 'c', 'd', 'e']
 
 beforeAll(async () => {
+  requireTool('sipsak', 'sipsak')
   try {
     ip(['netns', 'add', NS])
   } catch (err) {
