@@ -69,6 +69,9 @@ export const ITERATE_CHUNK = 5_000
 /** Events returned with one IP's or one number's detail (`getIp`, `getNumber`). */
 export const DEFAULT_RECENT_EVENTS = 20
 
+/** Granularity of the `event_counts` summary (ms): buckets that are multiples of it read the summary. */
+export const COUNT_MINUTE_MS = 60_000
+
 /** Largest number of buckets `countsPerBucket` returns (the time range is cut to fit). */
 export const MAX_BUCKETS = 10_000
 

@@ -14,6 +14,7 @@
  * @packageDocumentation
  */
 export {
+  COUNT_MINUTE_MS,
   DEFAULT_BATCH_SIZE,
   DEFAULT_BUSY_TIMEOUT_MS,
   DEFAULT_CACHE_SIZE_KIB,

@@ -3,6 +3,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import type { SelectQueryBuilder } from 'kysely'
 import {
+  COUNT_MINUTE_MS,
   DEFAULT_BATCH_SIZE,
   DEFAULT_BUSY_TIMEOUT_MS,
   DEFAULT_CACHE_SIZE_KIB,
@@ -262,6 +263,7 @@ class SqliteStore implements Store {
   private readonly upsertNumber: Database.Statement
   private readonly upsertUserAgent: Database.Statement
   private readonly upsertMethod: Database.Statement
+  private readonly upsertEventCount: Database.Statement
   private readonly selectIpBad: Database.Statement
   private readonly selectIp: Database.Statement
   private readonly selectNumberExpiry: Database.Statement
@@ -409,6 +411,10 @@ class SqliteStore implements Store {
             ELSE seen_count + excluded.seen_count END,
           last_seen = max(last_seen, excluded.last_seen),
           expires_at = max(expires_at, excluded.expires_at)`)
+      this.upsertEventCount = db.prepare(`INSERT INTO event_counts (minute, family, local, count, expires_at)
+        VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (minute, family, local) DO UPDATE SET
+          count = count + excluded.count, expires_at = max(expires_at, excluded.expires_at)`)
       this.upsertUserAgent = upsertValue('user_agents')
       this.upsertMethod = upsertValue('methods')
 
@@ -640,6 +646,7 @@ class SqliteStore implements Store {
     const numbers = new Map<string, Aggregate>()
     const userAgents = new Map<string, Aggregate>()
     const methods = new Map<string, Aggregate>()
+    const minuteCounts = new Map<string, [number, number, number, number, number]>()
     const failed: ValidEvent[] = []
     let inserted = 0
     let duplicates = 0
@@ -675,6 +682,15 @@ class SqliteStore implements Store {
         aggregate(userAgents, event.userAgent, event, local)
       }
       aggregate(methods, event.method, event, local)
+      const minute = event.eventTime - (event.eventTime % COUNT_MINUTE_MS)
+      const countKey = `${minute}|${event.sourceFamily}|${local ? 1 : 0}`
+      const count = minuteCounts.get(countKey)
+      if (count === undefined) {
+        minuteCounts.set(countKey, [minute, event.sourceFamily, local ? 1 : 0, 1, event.expiresAt])
+      } else {
+        count[3]++
+        if (event.expiresAt > count[4]) count[4] = event.expiresAt
+      }
     }
     const now = this.now()
     for (const entry of collectors.values()) {
@@ -721,6 +737,7 @@ class SqliteStore implements Store {
     upsertAll(this.upsertNumber, numbers, true)
     upsertAll(this.upsertUserAgent, userAgents, false)
     upsertAll(this.upsertMethod, methods, false)
+    for (const row of minuteCounts.values()) this.upsertEventCount.run(...row)
     // Counted after the statements ran; a rollback throws before these lines.
     this.counters.inserted += inserted
     this.counters.duplicates += duplicates
@@ -832,6 +849,8 @@ class SqliteStore implements Store {
     yield* repeat(
       'DELETE FROM signed_records WHERE rowid IN (SELECT rowid FROM signed_records WHERE expires_at <= ? LIMIT ?)',
     )
+    yield* repeat(`DELETE FROM event_counts WHERE (minute, family, local) IN
+      (SELECT minute, family, local FROM event_counts WHERE expires_at <= ? LIMIT ?)`)
     for (const table of ['user_agents', 'methods']) {
       yield* repeat(
         `DELETE FROM ${table} WHERE value IN (SELECT value FROM ${table} WHERE expires_at <= ? LIMIT ?)`,
@@ -1195,19 +1214,48 @@ class SqliteStore implements Store {
     if (query.origin !== undefined && query.origin !== 'local' && query.origin !== 'remote') {
       return queryError('INVALID_FILTER', 'origin', "origin must be 'local' or 'remote'")
     }
+    const family = query.family
+    const origin = query.origin
+    const fromEvents = (from: number, to: number): Bucket[] => {
+      let q = queryBuilder
+        .selectFrom('events')
+        .select((eb) => [
+          eb(eb.ref('event_time'), '-', eb(eb.ref('event_time'), '%', bucketMs)).as('start'),
+          eb.fn.countAll<number>().as('count'),
+        ])
+        .where('event_time', '>=', from)
+        .where('event_time', '<', to)
+        .where('expires_at', '>', now)
+      if (family !== undefined) q = q.where('source_family', '=', family)
+      if (origin === 'local') q = q.where('origin', '=', 'local')
+      if (origin === 'remote') q = q.where('origin', '<>', 'local')
+      return this.run<Bucket>(q.groupBy('start').orderBy('start'))
+    }
+    // Whole minutes inside the range whose events cannot have expired (minute > now - maxAge) are read
+    // from the per-minute summary; the edges (partial minutes, the expiry edge) from the events.
+    const firstLive = now - this.maxAgeMs - ((now - this.maxAgeMs) % COUNT_MINUTE_MS) + COUNT_MINUTE_MS
+    const lo = Math.max(Math.ceil(since / COUNT_MINUTE_MS) * COUNT_MINUTE_MS, firstLive)
+    const hi = Math.floor(until / COUNT_MINUTE_MS) * COUNT_MINUTE_MS
+    if (bucketMs % COUNT_MINUTE_MS !== 0 || lo >= hi) {
+      return { ok: true, value: fromEvents(since, until) }
+    }
     let q = queryBuilder
-      .selectFrom('events')
+      .selectFrom('event_counts')
       .select((eb) => [
-        eb(eb.ref('event_time'), '-', eb(eb.ref('event_time'), '%', bucketMs)).as('start'),
-        eb.fn.countAll<number>().as('count'),
+        eb(eb.ref('minute'), '-', eb(eb.ref('minute'), '%', bucketMs)).as('start'),
+        eb.fn.sum<number>('count').as('count'),
       ])
-      .where('event_time', '>=', since)
-      .where('event_time', '<', until)
+      .where('minute', '>=', lo)
+      .where('minute', '<', hi)
       .where('expires_at', '>', now)
-    if (query.family !== undefined) q = q.where('source_family', '=', query.family)
-    if (query.origin === 'local') q = q.where('origin', '=', 'local')
-    if (query.origin === 'remote') q = q.where('origin', '<>', 'local')
-    const rows = this.run<Bucket>(q.groupBy('start').orderBy('start'))
+    if (family !== undefined) q = q.where('family', '=', family)
+    if (origin === 'local') q = q.where('local', '=', 1)
+    if (origin === 'remote') q = q.where('local', '=', 0)
+    const merged = new Map<number, number>()
+    for (const part of [fromEvents(since, lo), this.run<Bucket>(q.groupBy('start')), fromEvents(hi, until)]) {
+      for (const bucket of part) merged.set(bucket.start, (merged.get(bucket.start) ?? 0) + bucket.count)
+    }
+    const rows = [...merged].map(([start, count]) => ({ start, count })).sort((a, b) => a.start - b.start)
     return { ok: true, value: rows }
   }
 

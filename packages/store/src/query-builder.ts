@@ -51,6 +51,7 @@ export interface StoreDatabase {
     local_count: number
     remote_count: number
   }
+  event_counts: { minute: number; family: number; local: number; count: number; expires_at: number }
   user_agents: {
     value: string
     first_seen: number

@@ -37,6 +37,7 @@ describe('migrations', () => {
       .pluck()
       .all()
     expect(tables).toEqual([
+      'event_counts',
       'events',
       'ip_collectors',
       'ips',
@@ -103,6 +104,35 @@ describe('migrations', () => {
     expect(db.prepare('SELECT applied_at FROM store_migrations').pluck().all()).toEqual(appliedAt)
     db.close()
     await openStore({ path: file }).close()
+  })
+
+  it('version 3 backfills the per-minute counts from the events already stored', async () => {
+    const file = path.join(dir, 'store.db')
+    const db = new Database(file)
+    runMigrations(
+      db,
+      MIGRATIONS.filter((m) => m.version < 3),
+    )
+    const insert =
+      db.prepare(`INSERT INTO events (event_time, event_uuid, source_ip, source_port, source_family,
+      destination_ip, destination_port, transport, method, called_number_raw, called_number, collection_mode,
+      collector_node_id, origin, expires_at) VALUES (?, ?, ?, 5060, ?, '192.0.2.1', 5060, 'udp', 'INVITE', '1', '1',
+      'passive', 'n', ?, ?)`)
+    const t0 = Date.now() - 3_600_000
+    const minute = t0 - (t0 % 60_000)
+    insert.run(minute + 1, 'a', '203.0.113.1', 4, 'local', minute + 1 + 86_400_000)
+    insert.run(minute + 2, 'b', '203.0.113.1', 4, 'local', minute + 2 + 86_400_000)
+    insert.run(minute + 3, 'c', '2001:db8::1', 6, 'peer', minute + 3 + 86_400_000)
+    insert.run(minute + 60_000, 'd', '203.0.113.1', 4, 'local', minute + 60_000 + 86_400_000)
+    expect(runMigrations(db)).toContain(3)
+    expect(
+      db.prepare('SELECT minute, family, local, count, expires_at FROM event_counts ORDER BY 1, 2').all(),
+    ).toEqual([
+      { minute, family: 4, local: 1, count: 2, expires_at: minute + 2 + 86_400_000 },
+      { minute, family: 6, local: 0, count: 1, expires_at: minute + 3 + 86_400_000 },
+      { minute: minute + 60_000, family: 4, local: 1, count: 1, expires_at: minute + 60_000 + 86_400_000 },
+    ])
+    db.close()
   })
 
   it('applies only the missing versions, in order, forward only', () => {

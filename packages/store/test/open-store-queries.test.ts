@@ -276,6 +276,65 @@ describe('countsPerBucket', () => {
     expect(store.countsPerBucket({ bucketMs: 1000, since: 10, until: 5 }).ok).toBe(false)
   })
 
+  it('is exact at unaligned edges and at the expiry edge (per-minute summary plus the events)', async () => {
+    const temp = tempDir()
+    try {
+      const t0 = Date.UTC(2026, 10, 1, 12, 0, 0)
+      let clock = t0
+      const edge = openStore({
+        path: path.join(temp.dir, 'edge.db'),
+        maxAgeMs: 30 * MINUTE,
+        now: () => clock,
+      })
+      const written: SipEventInput[] = []
+      for (let i = 0; i < 600; i++) {
+        // Every 7.3 s over 73 minutes, two families, some from peers.
+        const event = makeEvent({
+          eventTime: t0 + Math.round(i * 7_300),
+          sourceIp: i % 4 === 0 ? `2001:db8::${i.toString(16)}` : `198.51.100.${i % 250}`,
+          origin: i % 5 === 0 ? 'peerY' : 'local',
+        })
+        clock = event.eventTime
+        written.push(event)
+        edge.record(event)
+        if (i % 50 === 49) await edge.flush()
+      }
+      await edge.flush()
+      clock = t0 + 80 * MINUTE + 12_345 // events before t0 + 50:12.345 have expired
+      const live = (e: SipEventInput) => e.eventTime + 30 * MINUTE > clock
+      for (const [since, until, bucketMs, family, origin] of [
+        [t0 - 1, t0 + 90 * MINUTE, 5 * MINUTE, undefined, undefined],
+        [t0 + 51 * MINUTE + 7_777, t0 + 70 * MINUTE + 1_234, 2 * MINUTE, undefined, undefined],
+        [t0 + 40 * MINUTE + 1, t0 + 73 * MINUTE - 1, 60 * MINUTE, 6, undefined],
+        [t0, t0 + 73 * MINUTE, MINUTE, 4, 'remote'],
+        [t0 + 55 * MINUTE, t0 + 72 * MINUTE, 3 * MINUTE, undefined, 'local'],
+        [t0 + 55 * MINUTE + 1, t0 + 56 * MINUTE - 1, MINUTE, undefined, undefined],
+        [t0, t0 + 73 * MINUTE, 7_000, undefined, undefined],
+      ] as const) {
+        const result = edge.countsPerBucket({ since, until, bucketMs, family, origin })
+        expect(result.ok).toBe(true)
+        if (!result.ok) return
+        const expected = new Map<number, number>()
+        for (const e of written) {
+          if (e.eventTime < since || e.eventTime >= until || !live(e)) continue
+          if (family !== undefined && (e.sourceIp.includes(':') ? 6 : 4) !== family) continue
+          if (origin === 'local' && e.origin !== 'local') continue
+          if (origin === 'remote' && e.origin === 'local') continue
+          const start = e.eventTime - (e.eventTime % bucketMs)
+          expected.set(start, (expected.get(start) ?? 0) + 1)
+        }
+        const want = [...expected]
+          .map(([start, count]) => ({ start, count }))
+          .sort((a, b) => a.start - b.start)
+        expect(result.value, `${since} ${until} ${bucketMs} ${family} ${origin}`).toEqual(want)
+        expect(want.length).toBeGreaterThan(0)
+      }
+      await edge.close()
+    } finally {
+      temp.cleanup()
+    }
+  })
+
   it('cuts a range that would need too many buckets', () => {
     const result = store.countsPerBucket({ bucketMs: 1, since: 0, until: T0 + 100 * MINUTE })
     expect(result.ok && result.value.length).toBe(0) // only the last 10 000 ms, where nothing happened
