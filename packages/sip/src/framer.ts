@@ -35,7 +35,10 @@ export interface FramerInit {
 export type FramerEvent =
   /** Exactly one SIP message, ready for `parse(bytes, { transport: 'stream' })`. */
   | { type: 'message'; bytes: Uint8Array }
-  /** RFC 5626 keep-alive: `ping` is a double CRLF (answer it with a CRLF), `pong` a single CRLF. */
+  /**
+   * RFC 5626 keep-alive: `ping` is a double CRLF (answer it with a CRLF), reported as soon as it is
+   * complete; `pong` is a single CRLF, reported when the next byte shows it is not the start of a ping.
+   */
   | { type: 'keepalive'; kind: 'ping' | 'pong' }
   /** Fatal for the stream: the caller closes the connection. Later pushes return nothing. */
   | { type: 'error'; error: SipParseError }
