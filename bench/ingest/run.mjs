@@ -3,7 +3,7 @@
 // the transactions sipp sent, the replies it matched, the rows the daemon recorded in SQLite, the loss and
 // the daemon's peak RSS.
 //
-//   node_modules/.bin/node bench/ingest/run.mjs [--rates 5000,10000,15000] [--duration 10]
+//   node_modules/.bin/node bench/ingest/run.mjs [--rates 5000,10000,15000] [--duration 10] [--repeat 1]
 //
 // Needs the built app (pnpm --filter sentrypeer... build) and sipp on PATH.
 import { spawn } from 'node:child_process'
@@ -23,6 +23,8 @@ const opt = (name, def) => {
 }
 const rates = opt('rates', '5000,10000,15000,20000').split(',').map(Number)
 const duration = Number(opt('duration', '10'))
+// On a shared machine other jobs steal CPU in bursts: repeat each step and print every run.
+const repeat = Number(opt('repeat', '1'))
 const PORT = Number(opt('port', '35060'))
 
 function waitLine(child, text) {
@@ -143,7 +145,7 @@ console.log(
 )
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
 for (const rate of rates) {
-  for (const kind of ['null', 'daemon']) {
+  for (const kind of Array.from({ length: repeat }, () => ['null', 'daemon']).flat()) {
     const r = await one(kind, rate)
     console.log(
       `| ${kind === 'null' ? 'null responder' : 'sentrypeer -r'} | ${rate} | ${r.created} | ${r.ok} | ${kind === 'daemon' ? r.rows : '-'} | ${pct(r.lossReplies)} | ${kind === 'daemon' ? pct(r.lossRows) : '-'} | ${Math.round(r.achieved)} | ${r.rss.toFixed(1)} MB |`,
