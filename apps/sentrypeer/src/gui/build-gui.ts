@@ -24,7 +24,7 @@ const englishOnlyZodLocales = {
 const here = fileURLToPath(new URL('.', import.meta.url))
 
 /**
- * Writes `index.html`, `app.js` and `styles.css` into `outDir`.
+ * Writes `index.html`, `app.js`, `styles.css` and `favicon.svg` into `outDir`.
  *
  * @example
  * ```ts
@@ -51,5 +51,6 @@ export async function buildGui(outDir: string): Promise<void> {
     outExtension: () => ({ js: '.js' }),
     esbuildPlugins: [englishOnlyZodLocales],
   })
-  for (const name of ['index.html', 'styles.css']) copyFileSync(join(here, name), join(outDir, name))
+  for (const name of ['index.html', 'styles.css', 'favicon.svg'])
+    copyFileSync(join(here, name), join(outDir, name))
 }

@@ -23,7 +23,12 @@ describe('GUI routes of the API server', () => {
     await buildGui(guiDir)
     const s = tempStore(clock)
     cleanup = s.cleanup
-    const components = { store: s.store, metrics: createMetrics(), allowlist: createAllowlist(), now: clock.now }
+    const components = {
+      store: s.store,
+      metrics: createMetrics(),
+      allowlist: createAllowlist(),
+      now: clock.now,
+    }
     server = await createApiServer(
       { host: '127.0.0.1', port: 0, token },
       { ...components, gui: loadGuiAssets({ dir: guiDir }) },
