@@ -4,14 +4,20 @@
 // the daemon's peak RSS.
 //
 //   node_modules/.bin/node bench/ingest/run.mjs [--rates 5000,10000,15000] [--duration 10] [--repeat 1]
+//     [--bin other-entry.js]... [--probe]
+//
+// --bin (repeatable) runs each given entry point in place of bin/sentrypeer.js, one after the other in
+// the same step (an A/B comparison of two builds in the same minute). --probe preloads probe.mjs in the
+// daemon and adds the peak of its memory breakdown (main-thread V8 heap, array buffers, writer-thread
+// heap) to each row.
 //
 // Needs the built app (pnpm --filter sentrypeer... build) and sipp on PATH.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repoRoot = resolve(here, '..', '..')
@@ -26,6 +32,9 @@ const duration = Number(opt('duration', '10'))
 // On a shared machine other jobs steal CPU in bursts: repeat each step and print every run.
 const repeat = Number(opt('repeat', '1'))
 const PORT = Number(opt('port', '35060'))
+const bins = args.flatMap((a, i) => (a === '--bin' ? [resolve(args[i + 1])] : []))
+if (bins.length === 0) bins.push(bin)
+const probe = args.includes('--probe')
 
 function waitLine(child, text) {
   return new Promise((res, rej) => {
@@ -104,7 +113,7 @@ function runSipp(rate) {
   })
 }
 
-async function one(kind, rate) {
+async function one(kind, rate, entry = bin) {
   const dir = mkdtempSync(join(tmpdir(), 'sentrypeer-bench-'))
   const db = join(dir, 'sentrypeer.db')
   const child =
@@ -114,12 +123,34 @@ async function one(kind, rate) {
         })
       : spawn(
           process.execPath,
-          [bin, '-r', '-f', db, '--sip-listen', `127.0.0.1:${PORT}`, '-z', '127.0.0.1:0'],
+          [
+            ...(probe ? ['--import', pathToFileURL(join(here, 'probe.mjs')).href, entry] : [entry]),
+            '-r',
+            '-f',
+            db,
+            '--sip-listen',
+            `127.0.0.1:${PORT}`,
+            '-z',
+            '127.0.0.1:0',
+          ],
           {
             stdio: ['ignore', 'pipe', 'pipe'],
             cwd: dir,
           },
         )
+  const peak = {}
+  if (probe && kind === 'daemon') {
+    let buf = ''
+    child.stderr.on('data', (d) => {
+      buf += d
+      const lines = buf.split('\n')
+      buf = lines.pop()
+      for (const l of lines) {
+        if (!l.startsWith('probe ')) continue
+        for (const [k, v] of Object.entries(JSON.parse(l.slice(6)))) peak[k] = Math.max(peak[k] ?? 0, v)
+      }
+    })
+  }
   await waitLine(child, kind === 'null' ? 'ready' : 'sentrypeer ready')
   const sipp = await runSipp(rate)
   const rss = peakRssMb(child.pid)
@@ -135,20 +166,32 @@ async function one(kind, rate) {
   rmSync(dir, { recursive: true, force: true })
   const lossReplies = (sipp.created - sipp.ok) / sipp.created
   const lossRows = kind === 'daemon' ? (sipp.created - rows) / sipp.created : 0
-  return { kind, rate, ...sipp, rows, rss, lossReplies, lossRows, achieved: sipp.ok / sipp.seconds }
+  return { kind, rate, ...sipp, rows, rss, peak, lossReplies, lossRows, achieved: sipp.ok / sipp.seconds }
 }
 
 const pct = (x) => `${(x * 100).toFixed(3)} %`
-console.log(`ingest bench: ${duration} s per step, sipp -nr (no retransmissions), UDP loopback`)
+console.log(
+  `ingest bench: ${duration} s per step, sipp -nr (no retransmissions), UDP loopback, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+)
+for (const [i, b] of bins.entries()) console.log(`daemon ${i + 1}: ${b}`)
 console.log(
   '| server | target/s | sent | replies matched | rows in SQLite | reply loss | row loss | achieved/s | peak RSS |',
 )
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
 for (const rate of rates) {
-  for (const kind of Array.from({ length: repeat }, () => ['null', 'daemon']).flat()) {
-    const r = await one(kind, rate)
+  const runs = [['null'], ...bins.map((b) => ['daemon', b])]
+  for (const [kind, entry] of Array.from({ length: repeat }, () => runs).flat()) {
+    const r = await one(kind, rate, entry)
+    const name =
+      kind === 'null'
+        ? 'null responder'
+        : `sentrypeer -r${bins.length > 1 ? ` (${bins.indexOf(entry) + 1})` : ''}`
+    const mem = probe && kind === 'daemon' ? ` ${JSON.stringify(r.peak)}` : ''
     console.log(
-      `| ${kind === 'null' ? 'null responder' : 'sentrypeer -r'} | ${rate} | ${r.created} | ${r.ok} | ${kind === 'daemon' ? r.rows : '-'} | ${pct(r.lossReplies)} | ${kind === 'daemon' ? pct(r.lossRows) : '-'} | ${Math.round(r.achieved)} | ${r.rss.toFixed(1)} MB |`,
+      `| ${name} | ${rate} | ${r.created} | ${r.ok} | ${kind === 'daemon' ? r.rows : '-'} | ${pct(r.lossReplies)} | ${kind === 'daemon' ? pct(r.lossRows) : '-'} | ${Math.round(r.achieved)} | ${r.rss.toFixed(1)} MB |${mem}`,
     )
   }
+  console.log(`(load average after ${rate}/s: ${loadavg()[0].toFixed(2)})`)
 }
