@@ -4,8 +4,10 @@ import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
 import { controlFrame, decodeFrame, type Frame, recordsFrame } from './frame.ts'
 import type { CatchUpResult, SignedRecord } from './index.ts'
 import type { NodeContext } from './node-context.ts'
+import { openRecords } from './open-records.ts'
 import { protocolIds } from './resolve-options.ts'
-import { openRecord } from './signed-record.ts'
+import type { OpenResult } from './signed-record.ts'
+import { varintLength } from './varint.ts'
 
 /** Bytes of a record id prefix listed in a `fetch` request (first 8 bytes of the 16-byte id). */
 const KNOWN_PREFIX_BYTES = 8
@@ -142,17 +144,27 @@ export async function serveCatchUp<R>(
       const start = m.bucket
       const end = start + o.bucketMs
       let page: Uint8Array[] = []
+      let pageBytes = 1
       let inBucket = 0
       for await (const signed of ctx.source.recordsSince(Math.max(start, floor), end)) {
         if (sent >= o.maxRecordsPerCatchUp) break
         if (signed.collectedAt < start || signed.collectedAt >= end || signed.collectedAt < floor) continue
         if (!ctx.index.has(signed.id) || known.has(signed.id.slice(0, KNOWN_PREFIX_BYTES * 2))) continue
+        const size = varintLength(signed.bytes.length) + signed.bytes.length
+        // a page never exceeds the frame limit, whatever the record sizes
+        if (page.length > 0 && pageBytes + size > o.maxFrameBytes) {
+          await lp.write(recordsFrame(page))
+          page = []
+          pageBytes = 1
+        }
         page.push(signed.bytes)
+        pageBytes += size
         sent++
         inBucket++
         if (page.length >= o.pageSize) {
           await lp.write(recordsFrame(page))
           page = []
+          pageBytes = 1
         }
       }
       if (page.length > 0) await lp.write(recordsFrame(page))
@@ -164,17 +176,18 @@ export async function serveCatchUp<R>(
   }
 }
 
-/** Processes records received from `from`; updates `result`. */
-export async function receiveRecords<R>(
+type Tally = { received: number; accepted: number; duplicates: number; invalid: number }
+
+/** Hands opened records to the node in order: counts refusals against `from`, skips known ids. */
+async function deliver<R>(
   ctx: NodeContext<R>,
   from: string,
-  records: Uint8Array[],
-  result: { received: number; accepted: number; duplicates: number; invalid: number },
+  opened: OpenResult<R>[],
+  result: Tally,
   onValid?: (signed: SignedRecord<R>) => void,
 ): Promise<void> {
-  for (const bytes of records) {
+  for (const res of opened) {
     result.received++
-    const res = await openRecord(bytes, ctx.rules)
     if (!res.ok) {
       result.invalid++
       ctx.invalid(from, res.error.code)
@@ -187,6 +200,67 @@ export async function receiveRecords<R>(
       continue
     }
     if (await ctx.accept(res.signed, from, 'catch-up')) result.accepted++
+  }
+}
+
+/** Processes records received from `from`; updates `result`. */
+export async function receiveRecords<R>(
+  ctx: NodeContext<R>,
+  from: string,
+  records: Uint8Array[],
+  result: Tally,
+  onValid?: (signed: SignedRecord<R>) => void,
+): Promise<void> {
+  await deliver(ctx, from, await openRecords(records, ctx.rules, ctx.verifyPool()), result, onValid)
+}
+
+/**
+ * Catch-up pages in flight: each page's signatures are checked (on the worker pool) as soon as it is
+ * read, while the next pages are read; pages are delivered strictly in the order they arrived.
+ */
+class PagePipeline<R> {
+  private readonly ctx: NodeContext<R>
+  private readonly peer: string
+  private readonly result: Tally
+  /** Delivery of each page in flight, oldest first. */
+  private readonly queue: Promise<void>[] = []
+  private tail: Promise<void> = Promise.resolve()
+  private failure: Error | undefined
+
+  constructor(ctx: NodeContext<R>, peer: string, result: Tally) {
+    this.ctx = ctx
+    this.peer = peer
+    this.result = result
+  }
+
+  /** Starts checking a page; waits first while more than `max` pages are in flight. */
+  async push(records: Uint8Array[], max: number): Promise<void> {
+    if (this.failure !== undefined) throw this.failure
+    const opened = openRecords(records, this.ctx.rules, this.ctx.verifyPool())
+    opened.catch(() => undefined) // awaited in order by deliverPage
+    const done = this.tail.then(() => this.deliverPage(opened))
+    this.tail = done
+    this.queue.push(done)
+    while (this.queue.length > max) {
+      await this.queue[0]
+      this.queue.shift()
+    }
+    if (this.failure !== undefined) throw this.failure
+  }
+
+  private async deliverPage(opened: Promise<OpenResult<R>[]>): Promise<void> {
+    try {
+      const list = await opened
+      if (this.failure === undefined) await deliver(this.ctx, this.peer, list, this.result)
+    } catch (err) {
+      this.failure ??= err as Error
+    }
+  }
+
+  /** Waits until every page read so far is delivered; throws the first failure (a verification one). */
+  async drain(): Promise<void> {
+    await this.tail
+    if (this.failure !== undefined) throw this.failure
   }
 }
 
@@ -213,6 +287,8 @@ export async function catchUpWith<R>(ctx: NodeContext<R>, peer: string): Promise
     return result
   }
   const lp = lpStream(stream, { maxDataLength: o.maxFrameBytes })
+  const pages = new PagePipeline(ctx, peer, result)
+  let read = 0
   try {
     await lp.write(
       controlFrame({ type: 'digest-request', since: Date.now() - o.maxAgeMs, bucketMs: o.bucketMs }),
@@ -235,7 +311,7 @@ export async function catchUpWith<R>(ctx: NodeContext<R>, peer: string): Promise
       return result
     }
     for (const b of buckets) {
-      if (result.received >= o.maxRecordsPerCatchUp) break
+      if (read >= o.maxRecordsPerCatchUp) break
       if (
         !Array.isArray(b) ||
         typeof b[0] !== 'number' ||
@@ -261,13 +337,14 @@ export async function catchUpWith<R>(ctx: NodeContext<R>, peer: string): Promise
         if (f === undefined || 'malformed' in f)
           throw new Error(f === undefined ? 'stream ended during fetch' : f.malformed)
         if (f.type === 'records') {
-          await receiveRecords(ctx, peer, f.records, result)
-          if (result.received > o.maxRecordsPerCatchUp + o.pageSize)
-            throw new Error('peer sent too many records')
+          read += f.records.length
+          if (read > o.maxRecordsPerCatchUp + o.pageSize) throw new Error('peer sent too many records')
+          await pages.push(f.records, o.catchUpPagesInFlight)
           continue
         }
         if (f.message.type === 'end') break
         if (f.message.type === 'refused') {
+          await pages.drain()
           result.refused = { code: String(f.message.code), reason: String(f.message.reason) }
           await stream.close().catch(() => undefined)
           return result
@@ -277,10 +354,13 @@ export async function catchUpWith<R>(ctx: NodeContext<R>, peer: string): Promise
     }
     await lp.write(controlFrame({ type: 'done' }))
     await stream.close()
+    await pages.drain()
     result.ok = true
   } catch (err) {
-    result.error = (err as Error).message
     stream.abort(err as Error)
+    // pages read before the failure are still delivered, as when they were processed one by one
+    await pages.drain().catch(() => undefined)
+    result.error = (err as Error).message
   }
   return result
 }

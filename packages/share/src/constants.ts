@@ -28,8 +28,34 @@ export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024
 /** Catch-up time bucket: digests are exchanged per bucket of this width (168 buckets in 7 days). */
 export const DEFAULT_BUCKET_MS = 60 * 60 * 1000
 
-/** Records per catch-up response frame. */
-export const DEFAULT_PAGE_SIZE = 500
+/**
+ * Records per catch-up response frame (a responder also cuts a page before it would exceed
+ * `maxFrameBytes`). 1,000 envelopes of a few hundred bytes are well under the 4 MiB frame limit and
+ * give each verification worker batches of hundreds of records.
+ */
+export const DEFAULT_PAGE_SIZE = 1000
+
+/**
+ * Most worker threads checking catch-up signatures (Ed25519 verification is about 100 µs of CPU per
+ * record, RFC 8032; it is what a catch-up costs). The default is the machine's available parallelism,
+ * bounded by this.
+ */
+export const MAX_VERIFY_WORKERS = 4
+
+/** Fewest records per verification batch sent to one worker (smaller pages use fewer workers). */
+export const DEFAULT_MIN_VERIFY_BATCH = 64
+
+/**
+ * Tries of a verification batch whose worker thread died (the first included); after that the batch
+ * fails cleanly (`VerifyWorkerError`) and the catch-up exchange ends.
+ */
+export const DEFAULT_VERIFY_ATTEMPTS = 2
+
+/**
+ * Catch-up pages received and being verified at once: the requester keeps reading the next pages while
+ * the workers check earlier ones, and stops reading (stream back-pressure) past this.
+ */
+export const DEFAULT_CATCH_UP_PAGES_IN_FLIGHT = 4
 
 /** Most record ids a requester lists as already known for one bucket (8-byte id prefixes each). */
 export const DEFAULT_MAX_KNOWN_IDS_PER_BUCKET = 200_000

@@ -55,6 +55,18 @@ export class InvalidOptionError extends ShareError {
   }
 }
 
+/**
+ * A batch of signatures could not be checked: its verification worker died more than the allowed number
+ * of times, or the node stopped. Nothing from the batch is accepted and nothing is counted against the
+ * sending peer; the catch-up exchange ends with this message and a later one fetches the records again.
+ */
+export class VerifyWorkerError extends ShareError {
+  constructor(message: string) {
+    super('VERIFY_WORKER_FAILED', message)
+    this.name = 'VerifyWorkerError'
+  }
+}
+
 /** Codes of `RecordError`: why a record from the network was refused. Stable strings. */
 export type RecordErrorCode =
   | 'TOO_LARGE'

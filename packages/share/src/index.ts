@@ -30,6 +30,7 @@ export {
   type RecordErrorCode,
   ShareError,
   SharingDisabledError,
+  VerifyWorkerError,
 } from './errors.ts'
 export { loadOrCreateKey } from './load-or-create-key.ts'
 export { createShareNode } from './share-node.ts'
@@ -140,6 +141,17 @@ export interface ShareInit {
   analyticsIntervalMs?: number
   reconnectIntervalMs?: number
   maxTrackedPeers?: number
+  /**
+   * Worker threads checking catch-up signatures, started on the first catch-up and stopped by `stop()`;
+   * default the available parallelism, at most `MAX_VERIFY_WORKERS`. 0: check on the main thread.
+   */
+  verifyWorkers?: number
+  /** Fewest records per verification batch given to one worker; default `DEFAULT_MIN_VERIFY_BATCH`. */
+  minVerifyBatch?: number
+  /** Tries of a batch whose worker died before the catch-up fails; default `DEFAULT_VERIFY_ATTEMPTS`. */
+  verifyAttempts?: number
+  /** Catch-up pages being verified while the next are read; default `DEFAULT_CATCH_UP_PAGES_IN_FLIGHT`. */
+  catchUpPagesInFlight?: number
 }
 
 /** Why a peer does or does not receive from this node. */
@@ -224,6 +236,10 @@ export interface ShareStats {
   catchUps: number
   /** Records the sink threw on (they stay indexed; the application should look at its store). */
   sinkErrors: number
+  /** Signature verification worker threads running now. */
+  verifyWorkers: number
+  /** Verification workers that died and were replaced. */
+  verifyWorkerCrashes: number
   /** Connected peers. */
   peers: number
   /** Connected peers subscribed to the records topic. */

@@ -5,6 +5,7 @@ import type { ResolvedOptions } from './resolve-options.ts'
 import type { RecordRules } from './signed-record.ts'
 import type { StandingBook } from './standing-book.ts'
 import type { TokenBuckets } from './token-bucket.ts'
+import type { VerifyPool } from './verify-pool.ts'
 
 /** What the protocol handlers (catch-up, lookup) share with the node. */
 export interface NodeContext<R> {
@@ -16,6 +17,8 @@ export interface NodeContext<R> {
   requestLimiter: TokenBuckets
   source: RecordSource<R>
   libp2p(): Libp2p
+  /** The signature verification workers (started on first use); `undefined`: verify on this thread. */
+  verifyPool(): VerifyPool | undefined
   /** Verifies nothing: stores an already verified record and hands it to the sink. */
   accept(signed: SignedRecord<R>, from: string, via: RecordVia): Promise<boolean>
   /** Counts a refused record against the peer that sent it. */

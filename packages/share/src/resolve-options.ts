@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import * as C from './constants.ts'
 import { InvalidOptionError } from './errors.ts'
 import type { ShareInit } from './index.ts'
@@ -66,6 +67,13 @@ export function resolveOptions(init: ShareInit): ResolvedOptions {
       init.reconnectIntervalMs ?? C.DEFAULT_RECONNECT_INTERVAL_MS,
     ),
     maxTrackedPeers: positive('maxTrackedPeers', init.maxTrackedPeers ?? C.DEFAULT_MAX_TRACKED_PEERS),
+    verifyWorkers: init.verifyWorkers ?? Math.min(availableParallelism(), C.MAX_VERIFY_WORKERS),
+    minVerifyBatch: positive('minVerifyBatch', init.minVerifyBatch ?? C.DEFAULT_MIN_VERIFY_BATCH),
+    verifyAttempts: positive('verifyAttempts', init.verifyAttempts ?? C.DEFAULT_VERIFY_ATTEMPTS),
+    catchUpPagesInFlight: positive(
+      'catchUpPagesInFlight',
+      init.catchUpPagesInFlight ?? C.DEFAULT_CATCH_UP_PAGES_IN_FLIGHT,
+    ),
   }
   if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(o.namespace)) {
     throw new InvalidOptionError(`namespace must match [a-z0-9][a-z0-9._-]{0,63}, got ${o.namespace}`)
@@ -75,6 +83,9 @@ export function resolveOptions(init: ShareInit): ResolvedOptions {
     throw new InvalidOptionError('standingMinRecords must be an integer >= 0')
   }
   if (o.gracePeriodMs < 0) throw new InvalidOptionError('gracePeriodMs must be >= 0')
+  if (!Number.isInteger(o.verifyWorkers) || o.verifyWorkers < 0 || o.verifyWorkers > C.MAX_VERIFY_WORKERS) {
+    throw new InvalidOptionError(`verifyWorkers must be an integer from 0 to ${C.MAX_VERIFY_WORKERS}`)
+  }
   return o
 }
 

@@ -37,6 +37,7 @@ import { protocolIds, type ResolvedOptions, resolveOptions } from './resolve-opt
 import { openRecord, type RecordRules, signRecord } from './signed-record.ts'
 import { StandingBook } from './standing-book.ts'
 import { TokenBuckets } from './token-bucket.ts'
+import { VerifyPool } from './verify-pool.ts'
 
 /** Largest analytics message (a JSON object of counters). */
 const MAX_ANALYTICS_BYTES = 4096
@@ -73,6 +74,8 @@ class DefaultShareNode<R> implements ShareNode<R> {
   private readonly timers: NodeJS.Timeout[] = []
   private readonly catchUpsInFlight = new Map<string, Promise<CatchUpResult>>()
   private node: Libp2p<Services> | undefined
+  private pool: VerifyPool | undefined
+  private verifyWorkerCrashes = 0
   private readonly ctx: NodeContext<R>
   private readonly counters = {
     published: 0,
@@ -131,6 +134,7 @@ class DefaultShareNode<R> implements ShareNode<R> {
       requestLimiter: this.requestLimiter,
       source: components.source,
       libp2p: () => this.libp2p(),
+      verifyPool: () => this.verifyPool(),
       accept: (signed, from, via) => this.accept(signed, from, via),
       invalid: (from, code) => this.invalid(from, code),
       counters: this.counters,
@@ -148,6 +152,18 @@ class DefaultShareNode<R> implements ShareNode<R> {
   private libp2p(): Libp2p<Services> {
     if (this.node === undefined) throw new NotStartedError()
     return this.node
+  }
+
+  /** The verification workers, started on first use; none with `verifyWorkers: 0` or when stopped. */
+  private verifyPool(): VerifyPool | undefined {
+    const o = this.options
+    if (o.verifyWorkers === 0 || this.node === undefined) return undefined
+    this.pool ??= new VerifyPool({
+      size: o.verifyWorkers,
+      minBatch: o.minVerifyBatch,
+      maxAttempts: o.verifyAttempts,
+    })
+    return this.pool
   }
 
   private emit<E extends keyof ShareEvents<R>>(event: E, detail: ShareEvents<R>[E]): void {
@@ -413,6 +429,12 @@ class DefaultShareNode<R> implements ShareNode<R> {
     if (node === undefined) return
     await Promise.allSettled(this.catchUpsInFlight.values())
     this.node = undefined
+    const pool = this.pool
+    this.pool = undefined
+    if (pool !== undefined) {
+      this.verifyWorkerCrashes += pool.crashes
+      await pool.stop()
+    }
     await node.stop()
   }
 
@@ -484,6 +506,8 @@ class DefaultShareNode<R> implements ShareNode<R> {
       requestsRefused: this.counters.requestsRefused,
       catchUps: this.counters.catchUps,
       sinkErrors: this.counters.sinkErrors,
+      verifyWorkers: this.pool?.workers ?? 0,
+      verifyWorkerCrashes: this.verifyWorkerCrashes + (this.pool?.crashes ?? 0),
       peers: this.node?.getPeers().length ?? 0,
       topicPeers: this.node?.services.pubsub.getSubscribers(this.ids.recordsTopic).length ?? 0,
     }

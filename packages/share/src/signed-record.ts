@@ -28,21 +28,36 @@ export type OpenResult<R> = { ok: true; signed: SignedRecord<R> } | { ok: false;
 
 const encoder = new TextEncoder()
 
+/** Signature domain separators by namespace (a node uses one; the map stays tiny). */
+const domains = new Map<string, Uint8Array>()
+
+function domainOf(namespace: string): Uint8Array {
+  let d = domains.get(namespace)
+  if (d === undefined) {
+    const text = encoder.encode(`/${namespace}/share/record/1.0.0`)
+    d = new Uint8Array(text.length + 1)
+    d.set(text, 0) // then a 0 byte
+    if (domains.size >= 64) domains.clear()
+    domains.set(namespace, d)
+  }
+  return d
+}
+
 /** The bytes a collector signs: a domain separator bound to the namespace, then the unsigned envelope. */
 function signingInput(namespace: string, unsigned: Uint8Array): Uint8Array {
-  const domain = encoder.encode(`/${namespace}/share/record/1.0.0`)
-  const out = new Uint8Array(domain.length + 1 + unsigned.length)
+  const domain = domainOf(namespace)
+  const out = new Uint8Array(domain.length + unsigned.length)
   out.set(domain, 0)
-  out[domain.length] = 0
-  out.set(unsigned, domain.length + 1)
+  out.set(unsigned, domain.length)
   return out
 }
 
-function recordId(input: Uint8Array): string {
-  return createHash('sha256').update(input).digest('hex').slice(0, 32)
+/** Record id: the first 16 bytes of the SHA-256 of the signing input, in hex. */
+export function recordId(input: Uint8Array): string {
+  return createHash('sha256').update(input).digest().toString('hex', 0, 16)
 }
 
-function fail<R>(code: RecordErrorCode, offset: number, message: string): OpenResult<R> {
+function fail(code: RecordErrorCode, offset: number, message: string): { ok: false; error: RecordError } {
   return { ok: false, error: { code, offset, message } }
 }
 
@@ -103,7 +118,7 @@ const collectors = new Map<string, { raw: Uint8Array; peerId: string }>()
 
 /** Parses a collector key (libp2p protobuf, Ed25519 only, canonical); a string says why it is refused. */
 function collectorKey(keyBytes: Uint8Array): { raw: Uint8Array; peerId: string } | string {
-  const id = Buffer.from(keyBytes).toString('hex')
+  const id = Buffer.from(keyBytes.buffer, keyBytes.byteOffset, keyBytes.length).toString('hex')
   const hit = collectors.get(id)
   if (hit !== undefined) return hit
   let publicKey: ReturnType<typeof publicKeyFromProtobuf>
@@ -129,23 +144,25 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true
 }
 
-/**
- * Parses and verifies an envelope received from anyone: size, format, the collector's Ed25519 signature,
- * the payload's canonical encoding, the collection time window and the application's validator.
- * Never throws; the result says why a record was refused.
- *
- * @example
- * ```ts
- * const result = await openRecord(bytes, rules)
- * if (result.ok) store(result.signed)
- * else console.log(result.error.code)
- * ```
- */
-export async function openRecord<R>(
-  bytes: Uint8Array,
-  rules: RecordRules<R>,
-  now = Date.now(),
-): Promise<OpenResult<R>> {
+/** An envelope whose format and collector key are valid; its signature is not checked yet. */
+export interface ParsedEnvelope {
+  bytes: Uint8Array
+  /** Raw 32-byte Ed25519 public key of the collector. */
+  publicKey: Uint8Array
+  collector: string
+  payload: Uint8Array
+  payloadAt: number
+  signatureAt: number
+  signature: Uint8Array
+  /** The signed bytes (domain separator + unsigned envelope). */
+  input: Uint8Array
+}
+
+/** Result of `parseEnvelope`. */
+export type ParseResult = { ok: true; envelope: ParsedEnvelope } | { ok: false; error: RecordError }
+
+/** Step 1 of `openRecord`: size, format and collector key. Never throws. */
+export function parseEnvelope<R>(bytes: Uint8Array, rules: RecordRules<R>): ParseResult {
   const max = rules.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES
   if (bytes.length > max)
     return fail('TOO_LARGE', max, `record is ${bytes.length} bytes, the limit is ${max}`)
@@ -163,30 +180,55 @@ export async function openRecord<R>(
   if (payloadLen === undefined || payloadLen.next + payloadLen.value > bytes.length) {
     return fail('TRUNCATED', payloadAt, 'payload length runs past the end')
   }
-  const payload = bytes.subarray(payloadLen.next, payloadLen.next + payloadLen.value)
   const sigAt = payloadLen.next + payloadLen.value
   const sigLen = readVarint(bytes, sigAt)
   if (sigLen === undefined || sigLen.next + sigLen.value !== bytes.length) {
     return fail('TRUNCATED', sigAt, 'signature length does not end the record')
   }
-  const signature = bytes.subarray(sigLen.next)
-  const input = signingInput(rules.namespace, bytes.subarray(0, sigAt))
-  if (!verifyEd25519(collector.raw, input, signature))
-    return fail('BAD_SIGNATURE', sigLen.next, 'signature does not verify')
+  return {
+    ok: true,
+    envelope: {
+      bytes,
+      publicKey: collector.raw,
+      collector: collector.peerId,
+      payload: bytes.subarray(payloadLen.next, sigAt),
+      payloadAt: payloadLen.next,
+      signatureAt: sigLen.next,
+      signature: bytes.subarray(sigLen.next),
+      input: signingInput(rules.namespace, bytes.subarray(0, sigAt)),
+    },
+  }
+}
+
+/** A record whose payload passed the codec, canonical and validator checks (step 3 of `openRecord`). */
+export type CheckResult<R> =
+  | { ok: true; record: R; key: string; collectedAt: number }
+  | { ok: false; error: RecordError }
+
+/**
+ * Step 3 of `openRecord`: decode, canonical re-encoding, the application's validator and the time window.
+ * Independent of the signature, so it can run while the signature is checked elsewhere; its result
+ * counts only once the signature verified. Never throws.
+ */
+export function checkPayload<R>(
+  envelope: ParsedEnvelope,
+  rules: RecordRules<R>,
+  now: number,
+): CheckResult<R> {
+  const { payload, payloadAt } = envelope
   let record: R
   try {
     record = rules.codec.decode(payload)
   } catch (err) {
-    return fail('UNDECODABLE', payloadLen.next, `payload does not decode: ${(err as Error).message}`)
+    return fail('UNDECODABLE', payloadAt, `payload does not decode: ${(err as Error).message}`)
   }
   let canonical: Uint8Array
   try {
     canonical = rules.codec.encode(record)
   } catch (err) {
-    return fail('UNDECODABLE', payloadLen.next, `payload does not re-encode: ${(err as Error).message}`)
+    return fail('UNDECODABLE', payloadAt, `payload does not re-encode: ${(err as Error).message}`)
   }
-  if (!sameBytes(canonical, payload))
-    return fail('NON_CANONICAL', payloadLen.next, 'payload is not canonical')
+  if (!sameBytes(canonical, payload)) return fail('NON_CANONICAL', payloadAt, 'payload is not canonical')
   let check: ValidationResult
   let key: string
   let collectedAt: number
@@ -195,25 +237,60 @@ export async function openRecord<R>(
     key = rules.key(record)
     collectedAt = rules.collectedAt(record)
   } catch (err) {
-    return fail('INVALID', payloadLen.next, `validator threw: ${(err as Error).message}`)
+    return fail('INVALID', payloadAt, `validator threw: ${(err as Error).message}`)
   }
-  if (!check.ok) return fail('INVALID', payloadLen.next, check.reason)
-  if (!Number.isFinite(collectedAt))
-    return fail('INVALID', payloadLen.next, 'collection time is not a number')
+  if (!check.ok) return fail('INVALID', payloadAt, check.reason)
+  if (!Number.isFinite(collectedAt)) return fail('INVALID', payloadAt, 'collection time is not a number')
   const skew = rules.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS
-  if (collectedAt > now + skew) return fail('FUTURE', payloadLen.next, 'collection time is in the future')
+  if (collectedAt > now + skew) return fail('FUTURE', payloadAt, 'collection time is in the future')
   const maxAge = rules.maxAgeMs ?? DEFAULT_MAX_AGE_MS
-  if (collectedAt < now - maxAge)
-    return fail('EXPIRED', payloadLen.next, 'record is older than the maximum age')
+  if (collectedAt < now - maxAge) return fail('EXPIRED', payloadAt, 'record is older than the maximum age')
+  return { ok: true, record, key, collectedAt }
+}
+
+/** Combines the three steps' results in `openRecord`'s order of checks. */
+export function openedRecord<R>(
+  envelope: ParsedEnvelope,
+  signatureOk: boolean,
+  checked: CheckResult<R>,
+  id: string,
+): OpenResult<R> {
+  if (!signatureOk) return fail('BAD_SIGNATURE', envelope.signatureAt, 'signature does not verify')
+  if (!checked.ok) return checked
   return {
     ok: true,
     signed: {
-      id: recordId(input),
-      record,
-      key,
-      collectedAt,
-      collector: collector.peerId,
-      bytes,
+      id,
+      record: checked.record,
+      key: checked.key,
+      collectedAt: checked.collectedAt,
+      collector: envelope.collector,
+      bytes: envelope.bytes,
     },
   }
+}
+
+/**
+ * Parses and verifies an envelope received from anyone: size, format, the collector's Ed25519 signature,
+ * the payload's canonical encoding, the collection time window and the application's validator.
+ * Never throws; the result says why a record was refused.
+ *
+ * @example
+ * ```ts
+ * const result = await openRecord(bytes, rules)
+ * if (result.ok) store(result.signed)
+ * else console.log(result.error.code)
+ * ```
+ */
+export async function openRecord<R>(
+  bytes: Uint8Array,
+  rules: RecordRules<R>,
+  now = Date.now(),
+): Promise<OpenResult<R>> {
+  const parsed = parseEnvelope(bytes, rules)
+  if (!parsed.ok) return parsed
+  const e = parsed.envelope
+  if (!verifyEd25519(e.publicKey, e.input, e.signature))
+    return fail('BAD_SIGNATURE', e.signatureAt, 'signature does not verify')
+  return openedRecord(e, true, checkPayload(e, rules, now), recordId(e.input))
 }

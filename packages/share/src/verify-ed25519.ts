@@ -11,7 +11,7 @@ const cache = new Map<string, KeyObject>()
  */
 export function verifyEd25519(rawPublicKey: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean {
   if (rawPublicKey.length !== 32 || signature.length !== 64) return false
-  const id = Buffer.from(rawPublicKey).toString('hex')
+  const id = Buffer.from(rawPublicKey.buffer, rawPublicKey.byteOffset, rawPublicKey.length).toString('hex')
   let key = cache.get(id)
   try {
     if (key === undefined) {
