@@ -45,10 +45,10 @@ export const TOP_LIST_SIZE = 10
 export const CHART_HOURS = 24
 
 /**
- * Largest number of IPs or numbers the overview counts (page by page of `MAX_PAGE_LIMIT`); beyond it
- * the overview shows "at least" this many, so a huge store never costs the browser a full download.
+ * Largest number of IPs or numbers the overview counts (one page of the API's `MAX_PAGE_LIMIT`);
+ * beyond it the overview shows "≥ 10,000", so a huge store never costs the browser a full download.
  */
-export const OVERVIEW_COUNT_CAP = 50_000
+export const OVERVIEW_COUNT_CAP = 10_000
 
 /** Wait before the live feed reconnects after the event stream ended or failed (ms). */
 export const LIVE_FEED_RETRY_MS = 3_000

@@ -86,7 +86,7 @@ export async function renderPeers(ctx: GuiContext, main: HTMLElement): Promise<v
       peers.peers.map((p) => [
         h('code', { class: 'peer-id' }, p.peer_id),
         h('span', { class: `standing standing-${p.status}` }, p.status),
-        p.reason + (p.grace_ends_at === null ? '' : ` (grace ends ${formatTime(p.grace_ends_at)})`),
+        p.reason,
         formatCount(p.own_records_in_window),
         p.connected ? 'yes' : 'no',
         p.last_seen === null ? '' : formatTime(p.last_seen),

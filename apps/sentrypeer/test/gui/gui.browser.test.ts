@@ -2,17 +2,17 @@
  * The web GUI in a real Chromium (playwright-core, Debian's /usr/bin/chromium) against the real,
  * built daemon process: SIP over UDP in, the API with a token, the page served by the daemon.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { createClient } from '@sentrypeer/client'
-import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DaemonProcess, spawnDaemon } from '../helpers/daemon-process.js'
 import { freePort } from '../helpers/free-port.js'
 import { appRoot, tempDir } from '../helpers/paths.js'
 import { sipRequest, type UdpClient, udpClient } from '../helpers/sip-client.js'
+import { launchChromium, screenshot } from './chromium.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const TOKEN = 'gui-browser-token'
 const HOSTILE_UA = '<img src=x onerror="window.__xss=1">scanner/1.0'
 const NUMBER = '00442079460000'
@@ -25,7 +25,7 @@ describe('the web GUI in Chromium', () => {
   let page: Page
   let apiUrl: string
   let sipPort: number
-  const consoleErrors: string[] = []
+  let consoleErrors: string[] = []
 
   const invite = (userAgent: string, number = NUMBER): Promise<void> =>
     scanner.send(
@@ -35,9 +35,6 @@ describe('the web GUI in Chromium', () => {
     )
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium`)
-    }
     if (!existsSync(join(appRoot, 'dist', 'gui', 'app.js'))) {
       throw new Error('dist/gui is missing: build the app first (pnpm --filter sentrypeer build)')
     }
@@ -69,28 +66,7 @@ describe('the web GUI in Chromium', () => {
     const api = createClient({ baseUrl: apiUrl, token: TOKEN })
     while ((await api.listNumbers()).called_numbers.length < 2) await new Promise((r) => setTimeout(r, 50))
 
-    const profile = join(dir, 'chromium-profile')
-    mkdirSync(profile)
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 1000 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
-    page = browser.pages()[0] ?? (await browser.newPage())
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text())
-    })
-    page.on('pageerror', (e) => consoleErrors.push(e.message))
+    ;({ context: browser, page, consoleErrors } = await launchChromium(dir))
   }, 60_000)
 
   afterAll(async () => {
@@ -99,12 +75,6 @@ describe('the web GUI in Chromium', () => {
     await daemon?.stop('SIGTERM')
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
   })
-
-  const screenshot = async (name: string): Promise<void> => {
-    const shots = join(tempDir('sentrypeer-gui-shots-'), `${name}.png`)
-    await page.screenshot({ path: shots, fullPage: true })
-    console.log(`screenshot: ${shots}`)
-  }
 
   it('asks for the token, rejects a wrong one, then shows the overview', async () => {
     await page.goto(`${apiUrl}/`)
@@ -138,7 +108,7 @@ describe('the web GUI in Chromium', () => {
     expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined()
     const numbers = page.locator('table', { has: page.locator('caption', { hasText: 'Top called numbers' }) })
     expect(await numbers.locator('td a').allTextContents()).toEqual(expect.arrayContaining([NUMBER, '100']))
-    await screenshot('overview')
+    await screenshot(page, 'overview')
   })
 
   it('shows a new event in the live feed after the page loaded', async () => {
@@ -173,7 +143,7 @@ describe('the web GUI in Chromium', () => {
     await events.locator('td', { hasText: NUMBER }).first().waitFor()
     expect(await events.locator('td .ua').allTextContents()).toContain(HOSTILE_UA)
     expect(await page.locator('img').count()).toBe(0)
-    await screenshot('ip-detail')
+    await screenshot(page, 'ip-detail')
   })
 
   it('lists called numbers and opens the detail of one', async () => {
@@ -183,6 +153,36 @@ describe('the web GUI in Chromium', () => {
     await table.locator('a', { hasText: NUMBER }).click()
     await page.locator('#detail-value', { hasText: NUMBER }).waitFor()
     await page.locator('main table td a', { hasText: '127.0.0.2' }).first().waitFor()
+  })
+
+  it('pages through the IP table with next and previous', async () => {
+    // 55 more scanners (127.0.0.10-64, all loopback): 56 IPs, two pages of 50.
+    const extra = await Promise.all(Array.from({ length: 55 }, (_, i) => udpClient(`127.0.0.${10 + i}`)))
+    try {
+      for (const c of extra)
+        await c.send(sipRequest({ method: 'OPTIONS', userAgent: 'pager' }), sipPort, '127.0.0.1')
+    } finally {
+      await Promise.all(extra.map((c) => c.close()))
+    }
+    const api = createClient({ baseUrl: apiUrl, token: TOKEN })
+    while ((await api.listIpAddresses()).ip_addresses.length < 56) await new Promise((r) => setTimeout(r, 50))
+
+    await page.getByRole('link', { name: 'Overview' }).click()
+    await page.locator('#total-ips', { hasText: '56' }).waitFor()
+    await page.getByRole('link', { name: 'IP addresses' }).click()
+    const rows = page.locator('#ips-table tbody tr')
+    await page.locator('#ips-next:not([disabled])').waitFor()
+    expect(await rows.count()).toBe(50)
+    const first = await rows.locator('a').allTextContents()
+    await page.locator('#ips-next').click()
+    await page.locator('.pager', { hasText: 'Page 2' }).waitFor()
+    expect(await rows.count()).toBe(6)
+    expect(await page.locator('#ips-next').isDisabled()).toBe(true)
+    const second = await rows.locator('a').allTextContents()
+    expect(new Set([...first, ...second]).size).toBe(56)
+    await page.getByRole('button', { name: '← Previous' }).click()
+    await page.locator('.pager', { hasText: 'Page 1' }).waitFor()
+    expect(await rows.locator('a').allTextContents()).toEqual(first)
   })
 
   it('shows the firewall feed commands with the token taken from the environment', async () => {
