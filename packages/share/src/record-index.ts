@@ -42,7 +42,8 @@ export class RecordIndex {
   private readonly byId = new Map<string, IndexEntry>()
   private readonly buckets = new Map<number, Bucket>()
   private readonly byKey = new Map<string, Set<string>>()
-  private readonly byCollector = new Map<string, Set<string>>()
+  /** Per collector, records per bucket: standing asks for counts often (gossipsub, `/peers`). */
+  private readonly byCollector = new Map<string, Map<number, number>>()
 
   constructor(bucketMs: number) {
     this.bucketMs = bucketMs
@@ -84,10 +85,10 @@ export class RecordIndex {
     k.add(id)
     let c = this.byCollector.get(collector)
     if (c === undefined) {
-      c = new Set()
+      c = new Map()
       this.byCollector.set(collector, c)
     }
-    c.add(id)
+    c.set(bucket, (c.get(bucket) ?? 0) + 1)
     return true
   }
 
@@ -130,8 +131,12 @@ export class RecordIndex {
     k?.delete(id)
     if (k?.size === 0) this.byKey.delete(entry.key)
     const c = this.byCollector.get(entry.collector)
-    c?.delete(id)
-    if (c?.size === 0) this.byCollector.delete(entry.collector)
+    if (c !== undefined) {
+      const n = (c.get(entry.bucket) ?? 0) - 1
+      if (n > 0) c.set(entry.bucket, n)
+      else c.delete(entry.bucket)
+      if (c.size === 0) this.byCollector.delete(entry.collector)
+    }
   }
 
   /** Digests of every non-empty bucket starting at or after `since`'s bucket, oldest first. */
@@ -173,12 +178,17 @@ export class RecordIndex {
 
   /** Records collected by `collector` at or after `since`. */
   countByCollector(collector: string, since: number): number {
-    const ids = this.byCollector.get(collector)
-    if (ids === undefined) return 0
+    const counts = this.byCollector.get(collector)
+    if (counts === undefined) return 0
+    const edge = this.bucketOf(since)
     let n = 0
-    for (const id of ids) {
-      const e = this.byId.get(id)
-      if (e !== undefined && e.collectedAt >= since) n++
+    for (const [bucket, count] of counts) if (bucket > edge) n += count
+    // the bucket holding `since`: count its records one by one
+    if ((counts.get(edge) ?? 0) > 0) {
+      for (const id of this.buckets.get(edge)?.ids ?? []) {
+        const e = this.byId.get(id)
+        if (e !== undefined && e.collector === collector && e.collectedAt >= since) n++
+      }
     }
     return n
   }

@@ -37,4 +37,32 @@ describe('RecordIndex', () => {
     expect(x.size).toBe(20)
     expect(x.digests(0)).toEqual(y.digests(0))
   })
+
+  it("counts a collector's records since any time, across buckets, removals and pruning", () => {
+    const x = new RecordIndex(HOUR)
+    const all: Array<{ id: string; collector: string; at: number }> = []
+    for (let i = 1; i <= 600; i++) {
+      const r = { id: id(i), collector: `c${i % 4}`, at: (i * 7_919_000) % (30 * HOUR) }
+      all.push(r)
+      x.add(r.id, 'k', r.collector, r.at)
+    }
+    for (let i = 1; i <= 600; i += 5) x.remove(id(i))
+    x.prune(3 * HOUR + 1234)
+    const live = all.filter((r, i) => i % 5 !== 0 && r.at >= 3 * HOUR + 1234)
+    expect(x.size).toBe(live.length)
+    for (const since of [
+      0,
+      3 * HOUR + 1234,
+      5 * HOUR,
+      5 * HOUR + 1,
+      17 * HOUR + 59_999,
+      29 * HOUR,
+      31 * HOUR,
+    ]) {
+      for (const c of ['c0', 'c1', 'c2', 'c3', 'nobody']) {
+        const brute = live.filter((r) => r.collector === c && r.at >= since).length
+        expect(x.countByCollector(c, since), `${c} since ${since}`).toBe(brute)
+      }
+    }
+  })
 })

@@ -5,8 +5,17 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CatchUpResult, Confirmation, LookupResult, PeerStanding, ShareStats } from '../src/index.ts'
+import {
+  type CatchUpResult,
+  type Confirmation,
+  createShareNode,
+  type LookupResult,
+  type PeerStanding,
+  type ShareStats,
+} from '../src/index.ts'
+import { type Observation, ObservationStore } from './fixtures/observation.ts'
 import { type NodeProcess, spawnNode, waitFor } from './fixtures/spawn-node.ts'
 
 type Rec = { id: string; key: string; collector: string }
@@ -241,5 +250,62 @@ describe('opt-in analytics', () => {
     // z did not opt in: it neither publishes nor receives analytics
     expect(z.events.filter((e) => e.event === 'analytics')).toEqual([])
     expect([...x.events, ...y.events].some((e) => e.event === 'analytics' && e.from === z.peerId)).toBe(false)
+  })
+})
+
+describe('catch-up verification on worker threads', () => {
+  it('refuses a forged record in the middle of a page, counts it against the sender, keeps the rest in order', async () => {
+    const victim = await start('victim', { verifyWorkers: 2, minVerifyBatch: 16 })
+    const evil = await start(
+      'evil-responder',
+      { bootstrap: [victim.addr], serve: 300, forgedAt: [150] },
+      'attacker.ts',
+    )
+    const stats = await waitFor('catch-up from the hostile responder', async () => {
+      const s = await victim.call<ShareStats>('stats')
+      return s.receivedCatchUp + s.invalid >= 300 ? s : undefined
+    })
+    expect(stats.receivedCatchUp).toBe(299)
+    expect(stats.invalidByCode).toEqual({ BAD_SIGNATURE: 1 })
+    expect(stats.verifyWorkers).toBe(2)
+    expect(stats.verifyWorkerCrashes).toBe(0)
+    expect((await victim.call<PeerStanding>('standingOf', { peer: evil.peerId })).invalidRecords).toBe(1)
+    const keys = (await victim.call<Rec[]>('records')).map((r) => r.key)
+    expect(keys).not.toContain('served-150')
+    expect(keys).toContain('served-149')
+    expect(keys).toContain('served-151')
+    // delivered in page order: the sink saw served-0 ... served-299 without 150
+    const events = victim.events.filter((e) => e.event === 'record').map((e) => e.key)
+    expect(events).toEqual(
+      Array.from({ length: 300 }, (_, i) => `served-${i}`).filter((k) => k !== 'served-150'),
+    )
+    await evil.stop()
+    await victim.stop()
+  })
+
+  it('starts the workers on the first catch-up and terminates them on stop', async () => {
+    const store = new ObservationStore()
+    const node = createShareNode<Observation>(
+      {
+        privateKey: await generateKeyPair('Ed25519'),
+        listen: ['/ip4/127.0.0.1/tcp/0'],
+        allowPrivateAddresses: true,
+        verifyWorkers: 2,
+        minVerifyBatch: 16,
+      },
+      store.components(),
+    )
+    await node.start()
+    try {
+      expect(node.stats().verifyWorkers).toBe(0) // nothing started before there is something to verify
+      const server = await start('server', { bootstrap: node.multiaddrs, serve: 200 }, 'attacker.ts')
+      await waitFor('records caught up', () => store.records.size >= 200)
+      expect(node.stats().verifyWorkers).toBe(2)
+      await server.stop()
+    } finally {
+      await node.stop()
+    }
+    expect(node.stats().verifyWorkers).toBe(0)
+    expect(node.stats().receivedCatchUp).toBe(200)
   })
 })
