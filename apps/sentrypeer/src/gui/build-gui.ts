@@ -21,7 +21,7 @@ const englishOnlyZodLocales = {
   },
 }
 
-const here = fileURLToPath(new URL('.', import.meta.url))
+const here = fileURLToPath(new URL('./browser/', import.meta.url))
 
 /**
  * Writes `index.html`, `app.js`, `styles.css` and `favicon.svg` into `outDir`.

@@ -45,7 +45,7 @@ export const TOP_LIST_SIZE = 10
 export const CHART_HOURS = 24
 
 /**
- * Largest number of IPs or numbers the overview counts (one page of the API's `MAX_PAGE_LIMIT`);
+ * The overview counts IPs and numbers from one page of this many (at most the API's `MAX_PAGE_LIMIT`);
  * beyond it the overview shows "≥ 10,000", so a huge store never costs the browser a full download.
  */
 export const OVERVIEW_COUNT_CAP = 10_000

@@ -105,7 +105,7 @@ describe('the web GUI in Chromium', () => {
     await agents.locator('td', { hasText: HOSTILE_UA }).waitFor()
     expect(await agents.locator('td .ua').allTextContents()).toContain(HOSTILE_UA)
     expect(await page.locator('img').count()).toBe(0)
-    expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined()
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined()
     const numbers = page.locator('table', { has: page.locator('caption', { hasText: 'Top called numbers' }) })
     expect(await numbers.locator('td a').allTextContents()).toEqual(expect.arrayContaining([NUMBER, '100']))
     await screenshot(page, 'overview')

@@ -97,7 +97,7 @@ describe('GUI routes of the API server', () => {
     for (const path of ['/gui/nope.js', '/gui/..%2Fpackage.json', '/gui/%2e%2e%2fapp.ts', '/gui/']) {
       const res = await fetch(`${server.url}${path}`)
       expect(res.status, path).toBe(404)
-      expect((await res.json()).code, path).toBe('NOT_FOUND')
+      expect(((await res.json()) as { code: string }).code, path).toBe('NOT_FOUND')
     }
     expect((await fetch(`${server.url}/gui/../package.json`)).status).toBe(404)
   })

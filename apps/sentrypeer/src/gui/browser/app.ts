@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 /**
  * The SentryPeer web GUI (browser entry point, bundled into `gui/app.js`): the overview, a live feed,
  * the IP and number tables with their detail views, the firewall feeds and the P2P panel. It talks to
@@ -7,7 +5,7 @@
  */
 import { ClientError, createClient, HttpError } from '@sentrypeer/client'
 import { config as zodConfig } from 'zod'
-import { TOKEN_STORAGE_KEY } from './constants.js'
+import { TOKEN_STORAGE_KEY } from '../constants.js'
 import { renderDetail } from './detail-view.js'
 import { h } from './dom.js'
 import { ipLink, numberLink } from './events-table.js'

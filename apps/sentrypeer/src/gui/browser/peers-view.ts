@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { HttpError, type NetworkStats, type PeersResponse } from '@sentrypeer/client'
 import { h, replace } from './dom.js'
 import { formatCount, formatTime } from './format.js'

@@ -1,6 +1,5 @@
-/// <reference lib="dom" />
 import type { ListQuery } from '@sentrypeer/client'
-import { TABLE_PAGE_SIZE } from './constants.js'
+import { TABLE_PAGE_SIZE } from '../constants.js'
 import { type Child, h, replace } from './dom.js'
 import type { GuiContext } from './gui-context.js'
 import { table } from './table.js'

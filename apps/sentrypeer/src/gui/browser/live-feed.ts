@@ -1,6 +1,5 @@
-/// <reference lib="dom" />
 import { type ApiEvent, HttpError } from '@sentrypeer/client'
-import { LIVE_FEED_MAX_ROWS, LIVE_FEED_RETRY_MS } from './constants.js'
+import { LIVE_FEED_MAX_ROWS, LIVE_FEED_RETRY_MS } from '../constants.js'
 import { h } from './dom.js'
 import { EVENT_HEADERS, eventCells } from './events-table.js'
 import type { GuiContext } from './gui-context.js'

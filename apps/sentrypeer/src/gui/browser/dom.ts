@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The only way the GUI builds DOM: elements from our own tag and attribute names, and data only ever
  * as text nodes or attribute values (never parsed as HTML), so hostile User-Agents, numbers and peer

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { h, replace } from './dom.js'
 import type { GuiContext } from './gui-context.js'
 

@@ -1,7 +1,6 @@
-/// <reference lib="dom" />
 import { MAX_PAGE_LIMIT, type StatsResponse } from '@sentrypeer/client'
+import { CHART_HOURS, OVERVIEW_COUNT_CAP, TOP_LIST_SIZE } from '../constants.js'
 import { type Bar, barChart } from './bar-chart.js'
-import { CHART_HOURS, OVERVIEW_COUNT_CAP, TOP_LIST_SIZE } from './constants.js'
 import { h, replace } from './dom.js'
 import { numberLink } from './events-table.js'
 import { formatCount } from './format.js'
@@ -15,19 +14,9 @@ interface Counted {
   capped: boolean
 }
 
-/** Counts a paged list up to {@link OVERVIEW_COUNT_CAP} without downloading more than that. */
-async function countPaged(
-  page: (cursor: string | undefined) => Promise<{ n: number; next: string | null | undefined }>,
-): Promise<Counted> {
-  let count = 0
-  let cursor: string | undefined
-  for (;;) {
-    const { n, next } = await page(cursor)
-    count += n
-    if (next === null || next === undefined) return { count, capped: false }
-    if (count >= OVERVIEW_COUNT_CAP) return { count, capped: true }
-    cursor = next
-  }
+/** The count of a list from its first page of {@link OVERVIEW_COUNT_CAP} items. */
+function counted(items: unknown[], next: string | null | undefined): Counted {
+  return { count: items.length, capped: next !== null && next !== undefined }
 }
 
 function showCount(c: Counted): string {
@@ -72,21 +61,17 @@ export async function renderOverview(ctx: GuiContext, main: HTMLElement): Promis
   try {
     const since24h = String(now - 24 * HOUR_MS)
     const since7d = String(now - 7 * 24 * HOUR_MS)
-    const [ips, numbers, hourly, daily, agents, methods, numberList] = await Promise.all([
-      countPaged(async (cursor) => {
-        const p = await ctx.api.listIpAddresses({ limit: MAX_PAGE_LIMIT, ...(cursor ? { cursor } : {}) })
-        return { n: p.ip_addresses.length, next: p.next_cursor }
-      }),
-      countPaged(async (cursor) => {
-        const p = await ctx.api.listNumbers({ limit: MAX_PAGE_LIMIT, ...(cursor ? { cursor } : {}) })
-        return { n: p.called_numbers.length, next: p.next_cursor }
-      }),
+    const page = { limit: OVERVIEW_COUNT_CAP }
+    const [ipPage, numberPage, hourly, daily, agents, methods] = await Promise.all([
+      ctx.api.listIpAddresses(page),
+      ctx.api.listNumbers(page),
       ctx.api.getStats({ bucket: 'hour', since: since24h }),
       ctx.api.getStats({ bucket: 'day', since: since7d }),
       ctx.api.listUserAgents({ limit: MAX_PAGE_LIMIT }),
       ctx.api.listSipMethods({ limit: MAX_PAGE_LIMIT }),
-      ctx.api.listNumbers({ limit: MAX_PAGE_LIMIT }),
     ])
+    const ips = counted(ipPage.ip_addresses, ipPage.next_cursor)
+    const numbers = counted(numberPage.called_numbers, numberPage.next_cursor)
     if (!ctx.current()) return
     const bars = hourBars(hourly, now)
     replace(
@@ -112,7 +97,7 @@ export async function renderOverview(ctx: GuiContext, main: HTMLElement): Promis
         table(
           'Top called numbers',
           ['Number', 'Attempts'],
-          top(numberList.called_numbers).map((n) => [numberLink(n.called_number), formatCount(n.seen_count)]),
+          top(numberPage.called_numbers).map((n) => [numberLink(n.called_number), formatCount(n.seen_count)]),
         ),
         table(
           'Top User-Agents',

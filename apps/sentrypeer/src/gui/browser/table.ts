@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { type Child, h } from './dom.js'
 
 /**

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import type { ApiEvent } from '@sentrypeer/client'
 import { h } from './dom.js'
 import { formatTime } from './format.js'

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { s } from './dom.js'
 
 /** One bar of {@link barChart}. */

@@ -1,6 +1,5 @@
-/// <reference lib="dom" />
 import { HttpError } from '@sentrypeer/client'
-import { DETAIL_RECENT_EVENTS } from './constants.js'
+import { DETAIL_RECENT_EVENTS } from '../constants.js'
 import { h, replace } from './dom.js'
 import { eventsTable } from './events-table.js'
 import { formatCount, formatTime } from './format.js'
