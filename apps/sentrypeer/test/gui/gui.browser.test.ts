@@ -17,6 +17,11 @@ const TOKEN = 'gui-browser-token'
 const HOSTILE_UA = '<img src=x onerror="window.__xss=1">scanner/1.0'
 const NUMBER = '00442079460000'
 
+/** The page's `document.activeElement`, typed for `page.evaluate` (the tests compile without DOM types). */
+interface Focus {
+  document: { activeElement: { textContent: string | null } | null }
+}
+
 describe('the web GUI in Chromium', () => {
   let dir: string
   let daemon: DaemonProcess
@@ -201,6 +206,24 @@ describe('the web GUI in Chromium', () => {
     await page.getByRole('link', { name: 'Peers' }).click()
     await page.locator('#p2p-off').waitFor()
     expect(await page.locator('#p2p-off').textContent()).toContain('P2P is off on this node')
+  })
+
+  it('works with the keyboard alone', async () => {
+    await page.goto(`${apiUrl}/#/overview`)
+    await page.reload()
+    await page.locator('#total-ips').waitFor()
+    await page.keyboard.press('Tab')
+    expect(
+      await page.evaluate(() => (globalThis as unknown as Focus).document.activeElement?.textContent),
+    ).toBe('Skip to content')
+    // Overview, IP addresses, Numbers: Enter follows the focused link.
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab')
+    expect(
+      await page.evaluate(() => (globalThis as unknown as Focus).document.activeElement?.textContent),
+    ).toBe('Numbers')
+    await page.keyboard.press('Enter')
+    await page.locator('#numbers-table a', { hasText: NUMBER }).waitFor()
+    expect(await page.locator('#nav a[aria-current="page"]').textContent()).toBe('Numbers')
   })
 
   it('logged no script errors and no CSP violations', () => {

@@ -76,7 +76,7 @@ function context(): GuiContext {
   }
 }
 
-function navigate(ctx: GuiContext): void {
+function navigate(ctx: GuiContext, moveFocus: boolean): void {
   statusLine.textContent = ''
   const parts = location.hash.replace(/^#\/?/, '').split('/')
   const section = parts[0] ?? ''
@@ -157,7 +157,8 @@ function navigate(ctx: GuiContext): void {
     default:
       void renderOverview(ctx, main)
   }
-  main.focus({ preventScroll: true })
+  // After a section change, screen readers and Tab continue in the new content.
+  if (moveFocus) main.focus({ preventScroll: true })
 }
 
 /** A button on the IP view that asks the P2P network about this IP. */
@@ -190,7 +191,7 @@ function networkLookup(ctx: GuiContext, ip: string): HTMLElement {
 function restart(): void {
   const ctx = context()
   forgetToken.hidden = !ctx.hasToken
-  navigate(ctx)
+  navigate(ctx, false)
   live.start(ctx)
 }
 
@@ -215,5 +216,5 @@ forgetToken.addEventListener('click', () => {
   restart()
 })
 
-window.addEventListener('hashchange', () => navigate(context()))
+window.addEventListener('hashchange', () => navigate(context(), true))
 restart()

@@ -40,7 +40,7 @@ export function createLiveFeed(
   }
   const run = async (ctx: GuiContext, signal: AbortSignal): Promise<void> => {
     while (!signal.aborted) {
-      setState('connecting', 'connecting…')
+      setState('connecting', 'waiting for events…')
       try {
         let first = true
         for await (const e of ctx.api.streamEvents({ signal })) {
