@@ -58,6 +58,15 @@ function peakRssMb(pid) {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024
 }
 
+/** CPU seconds (user + system) of the whole process and of its main thread, from /proc. */
+function cpuSeconds(pid) {
+  const ticks = (file) => {
+    const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  }
+  return { total: ticks(`/proc/${pid}/stat`), main: ticks(`/proc/${pid}/task/${pid}/stat`) }
+}
+
 function runSipp(rate) {
   const calls = rate * duration
   const started = process.hrtime.bigint()
@@ -152,8 +161,10 @@ async function one(kind, rate, entry = bin) {
     })
   }
   await waitLine(child, kind === 'null' ? 'ready' : 'sentrypeer ready')
+  const cpuBefore = cpuSeconds(child.pid)
   const sipp = await runSipp(rate)
   const rss = peakRssMb(child.pid)
+  const cpuAfter = cpuSeconds(child.pid)
   const exited = new Promise((r) => child.once('exit', r))
   child.kill('SIGTERM')
   await exited
@@ -166,7 +177,25 @@ async function one(kind, rate, entry = bin) {
   rmSync(dir, { recursive: true, force: true })
   const lossReplies = (sipp.created - sipp.ok) / sipp.created
   const lossRows = kind === 'daemon' ? (sipp.created - rows) / sipp.created : 0
-  return { kind, rate, ...sipp, rows, rss, peak, lossReplies, lossRows, achieved: sipp.ok / sipp.seconds }
+  // CPU per handled transaction (rows recorded, or replies for the null responder): comparable between
+  // builds even when other jobs steal the CPU and the loss figures move.
+  const handled = kind === 'daemon' ? rows : sipp.ok
+  const cpuUs = {
+    main: ((cpuAfter.main - cpuBefore.main) / handled) * 1e6,
+    total: ((cpuAfter.total - cpuBefore.total) / handled) * 1e6,
+  }
+  return {
+    kind,
+    rate,
+    ...sipp,
+    rows,
+    rss,
+    peak,
+    cpuUs,
+    lossReplies,
+    lossRows,
+    achieved: sipp.ok / sipp.seconds,
+  }
 }
 
 const pct = (x) => `${(x * 100).toFixed(3)} %`
@@ -177,9 +206,9 @@ console.log(
 )
 for (const [i, b] of bins.entries()) console.log(`daemon ${i + 1}: ${b}`)
 console.log(
-  '| server | target/s | sent | replies matched | rows in SQLite | reply loss | row loss | achieved/s | peak RSS |',
+  '| server | target/s | sent | replies matched | rows in SQLite | reply loss | row loss | achieved/s | peak RSS | CPU µs/txn main (all threads) |',
 )
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
 for (const rate of rates) {
   const runs = [['null'], ...bins.map((b) => ['daemon', b])]
   for (const [kind, entry] of Array.from({ length: repeat }, () => runs).flat()) {
@@ -190,7 +219,7 @@ for (const rate of rates) {
         : `sentrypeer -r${bins.length > 1 ? ` (${bins.indexOf(entry) + 1})` : ''}`
     const mem = probe && kind === 'daemon' ? ` ${JSON.stringify(r.peak)}` : ''
     console.log(
-      `| ${name} | ${rate} | ${r.created} | ${r.ok} | ${kind === 'daemon' ? r.rows : '-'} | ${pct(r.lossReplies)} | ${kind === 'daemon' ? pct(r.lossRows) : '-'} | ${Math.round(r.achieved)} | ${r.rss.toFixed(1)} MB |${mem}`,
+      `| ${name} | ${rate} | ${r.created} | ${r.ok} | ${kind === 'daemon' ? r.rows : '-'} | ${pct(r.lossReplies)} | ${kind === 'daemon' ? pct(r.lossRows) : '-'} | ${Math.round(r.achieved)} | ${r.rss.toFixed(1)} MB | ${r.cpuUs.main.toFixed(1)} (${r.cpuUs.total.toFixed(1)}) |${mem}`,
     )
   }
   console.log(`(load average after ${rate}/s: ${loadavg()[0].toFixed(2)})`)

@@ -8,14 +8,40 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { openStore, type SipEventInput, type StoreInit } from '@sentrypeer/store'
 
 type Inbound =
-  | { type: 'events'; events: SipEventInput[] }
+  | { type: 'events'; buffer: ArrayBuffer; byteLength: number; encoded: number; objects: SipEventInput[] }
   | { type: 'flush'; id: number }
   | { type: 'close'; id: number }
 
 const port = parentPort
 if (port === null) throw new Error('daemon-store-worker must run in a worker thread')
 
-const init = workerData as Omit<StoreInit, 'onError' | 'now' | 'normalizeNumber'>
+const { init, batchStringFields } = workerData as {
+  init: Omit<StoreInit, 'onError' | 'now' | 'normalizeNumber'>
+  batchStringFields: ReadonlyArray<keyof SipEventInput>
+}
+/** Length written for an absent (undefined) string field (see `EventBatch` in daemon-store.ts). */
+const ABSENT = 0xffff_ffff
+
+/** The `count` events encoded in `bytes` by the main thread's `EventBatch`, in order. */
+function* decodeEvents(bytes: Buffer, count: number): Generator<SipEventInput> {
+  let at = 0
+  for (let n = 0; n < count; n++) {
+    const event: Record<string, unknown> = {
+      eventTime: bytes.readDoubleLE(at),
+      sourcePort: bytes.readDoubleLE(at + 8),
+      destinationPort: bytes.readDoubleLE(at + 16),
+    }
+    at += 24
+    for (const field of batchStringFields) {
+      const length = bytes.readUInt32LE(at)
+      at += 4
+      if (length === ABSENT) continue
+      event[field] = bytes.toString('utf8', at, at + length)
+      at += length
+    }
+    yield event as unknown as SipEventInput
+  }
+}
 const store = openStore({
   ...init,
   onError: (error) => port.postMessage({ type: 'error', message: error.message }),
@@ -25,8 +51,10 @@ port.postMessage({ type: 'ready', stats: store.stats() })
 port.on('message', (msg: Inbound) => {
   if (msg.type === 'events') {
     let refused = 0
-    for (const event of msg.events) if (!store.record(event)) refused++
-    port.postMessage({ type: 'ack', count: msg.events.length, refused, stats: store.stats() })
+    const bytes = Buffer.from(msg.buffer, 0, msg.byteLength)
+    for (const event of decodeEvents(bytes, msg.encoded)) if (!store.record(event)) refused++
+    for (const event of msg.objects) if (!store.record(event)) refused++
+    port.postMessage({ type: 'ack', count: msg.encoded + msg.objects.length, refused, stats: store.stats() })
   } else if (msg.type === 'flush') {
     void store.flush().then(() => port.postMessage({ type: 'flushed', id: msg.id, stats: store.stats() }))
   } else if (msg.type === 'close') {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import type { SipEventInput } from '@sentrypeer/store'
 import { describe, expect, it } from 'vitest'
 import { openDaemonStore } from '../src/daemon-store.js'
@@ -52,5 +53,71 @@ describe('openDaemonStore', () => {
     expect(store.stats().dropped).toBe(900)
     await store.close()
     expect(readEvents(path)).toHaveLength(100)
+  })
+})
+
+describe('openDaemonStore batch encoding', () => {
+  it('hands every field of every event to the writer thread unchanged', async () => {
+    const path = join(tempDir(), 'sentrypeer.db')
+    const store = await openDaemonStore({ path })
+    const big = `INVITE sip:😀@example.com SIP/2.0\r\nSubject: ${'é'.repeat(20_000)}\r\n\r\n`
+    const events: SipEventInput[] = [
+      {
+        ...event('192.0.2.1', 1),
+        eventTime: Date.now() - 1234,
+        userAgent: 'Ünïcødé agent 電話 😀',
+        callId: '',
+        rawMessage: 'OPTIONS sip:100@192.0.2.9 SIP/2.0\r\n\0\t\r\n\r\n',
+        origin: 'local',
+      },
+      { ...event('2001:db8::1', 2), calledNumberRaw: '+44 (20) 電話', destinationIp: '::1' },
+      // three of these pass the first buffer size: the batch grows
+      ...[3, 4, 5].map((n) => ({ ...event('198.51.100.7', n), rawMessage: big, userAgent: undefined })),
+    ]
+    for (const e of events) expect(store.record(e)).toBe(true)
+    await store.flush()
+    await store.close()
+    const db = new DatabaseSync(path, { readOnly: true })
+    const rows = db
+      .prepare(
+        'SELECT event_time, event_uuid, source_ip, source_port, destination_ip, destination_port, transport, method, called_number_raw, user_agent, call_id, raw_message, collection_mode, collector_node_id, origin FROM events ORDER BY id',
+      )
+      .all()
+    db.close()
+    expect(rows).toHaveLength(events.length)
+    for (const [i, e] of events.entries()) {
+      const row = rows[i] as Record<string, unknown>
+      expect(row.event_uuid).toBe(e.eventUuid)
+      expect(row.event_time).toBe(e.eventTime)
+      expect(row.source_ip).toBe(e.sourceIp)
+      expect(row.source_port).toBe(e.sourcePort)
+      expect(row.destination_ip).toBe(e.destinationIp)
+      expect(row.destination_port).toBe(e.destinationPort)
+      expect(row.transport).toBe(e.transport)
+      expect(row.method).toBe(e.method)
+      expect(row.called_number_raw).toBe(e.calledNumberRaw)
+      expect(row.user_agent).toBe(e.userAgent ?? null)
+      expect(row.call_id).toBe(e.callId ?? null)
+      const raw = row.raw_message
+      const rawText = raw instanceof Uint8Array ? Buffer.from(raw).toString('utf8') : raw
+      expect(rawText ?? undefined).toBe(e.rawMessage)
+      expect(row.collection_mode).toBe(e.collectionMode)
+      expect(row.collector_node_id).toBe(e.collectorNodeId)
+      expect(row.origin).toBe(e.origin)
+    }
+  })
+
+  it('passes an event of another shape as an object, so the store still rejects and counts it', async () => {
+    const path = join(tempDir(), 'sentrypeer.db')
+    const store = await openDaemonStore({ path })
+    const bad = { ...event('192.0.2.1', 1), sourcePort: '5060' } as unknown as SipEventInput
+    expect(store.record(event('192.0.2.2', 2))).toBe(true)
+    expect(store.record(bad)).toBe(true) // accepted into the queue, refused by the store's validation
+    await store.flush()
+    const stats = store.stats()
+    expect(stats.rejected).toBe(1)
+    expect(stats.inserted).toBe(1)
+    await store.close()
+    expect(readEvents(path).map((r) => r.source_ip)).toEqual(['192.0.2.2'])
   })
 })
