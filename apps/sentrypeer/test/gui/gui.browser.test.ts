@@ -114,6 +114,14 @@ describe('the web GUI in Chromium', () => {
     const numbers = page.locator('table', { has: page.locator('caption', { hasText: 'Top called numbers' }) })
     expect(await numbers.locator('td a').allTextContents()).toEqual(expect.arrayContaining([NUMBER, '100']))
     await screenshot(page, 'overview')
+
+    // A hostile value in the address bar is shown as text too (and never reaches the API unchecked).
+    await page.goto(`${apiUrl}/#/numbers/${encodeURIComponent(HOSTILE_UA)}`)
+    await page.locator('#detail-value').waitFor()
+    expect(await page.locator('#detail-value').textContent()).toBe(HOSTILE_UA)
+    expect(await page.locator('img').count()).toBe(0)
+    await page.locator('#status', { hasText: 'INVALID_ARGUMENT' }).waitFor()
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined()
   })
 
   it('shows a new event in the live feed after the page loaded', async () => {
@@ -200,6 +208,7 @@ describe('the web GUI in Chromium', () => {
     expect(await page.content()).not.toContain(TOKEN)
     await page.getByRole('button', { name: 'Preview' }).last().click()
     await page.locator('pre.preview', { hasText: 'table inet sentrypeer' }).waitFor()
+    await screenshot(page, 'feeds')
   })
 
   it('says P2P is off when the node runs without it', async () => {

@@ -26,6 +26,20 @@ export function eventCells(e: ApiEvent): Array<Node | string> {
   ]
 }
 
+/** The compact cells of a live feed row: the time of day, source, method, number, User-Agent. */
+export function liveCells(e: ApiEvent): Array<Node | string> {
+  return [
+    h('time', { datetime: e.event_timestamp }, formatTime(e.event_timestamp).slice(11)),
+    ipLink(e.source_ip),
+    e.method,
+    numberLink(e.called_number),
+    h('span', { class: 'ua' }, e.user_agent ?? ''),
+  ]
+}
+
+/** Column headers matching {@link liveCells} (the live table's header row is in index.html). */
+export const LIVE_HEADERS = ['Time (UTC)', 'Source IP', 'Method', 'Called number', 'User-Agent']
+
 /** Column headers matching {@link eventCells}. */
 export const EVENT_HEADERS = [
   'Time (UTC)',

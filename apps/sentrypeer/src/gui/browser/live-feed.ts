@@ -1,7 +1,7 @@
 import { type ApiEvent, HttpError } from '@sentrypeer/client'
 import { LIVE_FEED_MAX_ROWS, LIVE_FEED_RETRY_MS } from '../constants.js'
 import { h } from './dom.js'
-import { EVENT_HEADERS, eventCells } from './events-table.js'
+import { LIVE_HEADERS, liveCells } from './events-table.js'
 import type { GuiContext } from './gui-context.js'
 
 /** The live feed: a bounded table of new events, newest first. */
@@ -35,7 +35,7 @@ export function createLiveFeed(
   const add = (e: ApiEvent): void => {
     if (paused) return
     tbody.querySelector('tr.empty-row')?.remove()
-    tbody.prepend(h('tr', { 'data-event': e.event_uuid }, ...eventCells(e).map((c) => h('td', {}, c))))
+    tbody.prepend(h('tr', { 'data-event': e.event_uuid }, ...liveCells(e).map((c) => h('td', {}, c))))
     while (tbody.rows.length > LIVE_FEED_MAX_ROWS) tbody.lastElementChild?.remove()
   }
   const run = async (ctx: GuiContext, signal: AbortSignal): Promise<void> => {
@@ -55,7 +55,8 @@ export function createLiveFeed(
           ctx.fail(err)
           return
         }
-        if (err instanceof HttpError && err.status === 503) {
+        // 503 STREAM_UNAVAILABLE: this server has no event stream; TOO_MANY_STREAMS is retried.
+        if (err instanceof HttpError && err.status === 503 && err.code !== 'TOO_MANY_STREAMS') {
           setState('closed', 'not available on this server')
           return
         }
@@ -70,7 +71,7 @@ export function createLiveFeed(
       h(
         'tr',
         { class: 'empty-row' },
-        h('td', { colspan: EVENT_HEADERS.length, class: 'empty' }, 'Waiting for events…'),
+        h('td', { colspan: LIVE_HEADERS.length, class: 'empty' }, 'Waiting for events…'),
       ),
     )
   }
