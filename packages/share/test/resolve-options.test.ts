@@ -1,6 +1,11 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { describe, expect, it } from 'vitest'
-import { createShareNode, InvalidOptionError, SharingDisabledError } from '../src/index.ts'
+import {
+  createShareNode,
+  InvalidOptionError,
+  MAX_VERIFY_WORKERS,
+  SharingDisabledError,
+} from '../src/index.ts'
 import { ObservationStore } from './fixtures/observation.ts'
 
 const privateKey = await generateKeyPair('Ed25519')
@@ -12,6 +17,18 @@ describe('createShareNode options', () => {
     expect(() => createShareNode({ privateKey, confirmations: 1.5 }, c)).toThrow(InvalidOptionError)
     expect(() => createShareNode({ privateKey, namespace: 'Bad Space' }, c)).toThrow(InvalidOptionError)
     expect(createShareNode({ privateKey }, c).started).toBe(false)
+  })
+
+  it('bounds the verification workers and accepts 0 (verify on the main thread)', () => {
+    const c = new ObservationStore().components()
+    expect(() => createShareNode({ privateKey, verifyWorkers: MAX_VERIFY_WORKERS + 1 }, c)).toThrow(
+      InvalidOptionError,
+    )
+    expect(() => createShareNode({ privateKey, verifyWorkers: -1 }, c)).toThrow(InvalidOptionError)
+    expect(() => createShareNode({ privateKey, verifyWorkers: 1.5 }, c)).toThrow(InvalidOptionError)
+    expect(() => createShareNode({ privateKey, verifyAttempts: 0 }, c)).toThrow(InvalidOptionError)
+    expect(() => createShareNode({ privateKey, catchUpPagesInFlight: 0 }, c)).toThrow(InvalidOptionError)
+    expect(createShareNode({ privateKey, verifyWorkers: 0 }, c).stats().verifyWorkers).toBe(0)
   })
 
   it('with share: false signs local records but sends and asks nothing', async () => {
