@@ -73,6 +73,7 @@ export type {
   Bucket,
   BucketQuery,
   CollectionMode,
+  DetailOptions,
   EventResult,
   EventsSinceQuery,
   IpDetail,

@@ -148,6 +148,21 @@ INSERT INTO event_counts (minute, family, local, count, expires_at)
   FROM events GROUP BY 1, 2, 3;
 `,
   },
+  {
+    version: 4,
+    name: 'covering index of the recent events of one IP',
+    // `getIp` lists an IP's most recent events. Through (source_ip, event_time) every event cost a
+    // descent of the events table (one random page each); this index carries every column of the list
+    // but the raw message, with id right after event_time so that `ORDER BY event_time DESC, id DESC`
+    // is a backward range scan without a sort. It has (source_ip, event_time) as its prefix, so it
+    // replaces that index instead of adding a seventh one on every insert.
+    sql: `
+DROP INDEX IF EXISTS events_source_ip_time;
+CREATE INDEX events_source_ip_recent ON events (source_ip, event_time, id, expires_at, event_uuid,
+  source_port, destination_ip, destination_port, transport, method, called_number_raw, called_number,
+  user_agent, call_id, collection_mode, collector_node_id, origin);
+`,
+  },
 ]
 
 /** The schema version this code writes. */

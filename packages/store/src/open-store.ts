@@ -37,6 +37,7 @@ import { queryBuilder, type StoreDatabase } from './query-builder.js'
 import type {
   Bucket,
   BucketQuery,
+  DetailOptions,
   EventsSinceQuery,
   IpDetail,
   IpQuery,
@@ -153,11 +154,69 @@ interface EventRow {
   expiresAt: number
 }
 
-const EVENT_COLUMNS = `id, event_time AS eventTime, event_uuid AS eventUuid, source_ip AS sourceIp,
-  source_port AS sourcePort, destination_ip AS destinationIp, destination_port AS destinationPort,
-  transport, method, called_number_raw AS calledNumberRaw, called_number AS calledNumberNormalized,
-  user_agent AS userAgent, call_id AS callId, raw_message AS rawMessage,
-  collection_mode AS collectionMode, collector_node_id AS collectorNodeId, origin, expires_at AS expiresAt`
+/**
+ * The columns of a recent-events list, in the order {@link toRecentEvent} reads them (statements in
+ * raw mode: one array per row, no object keyed by column names). `raw_message` last so the list without
+ * it is the same statement minus one column.
+ */
+const RECENT_COLUMNS = `event_time, event_uuid, source_ip, source_port, destination_ip, destination_port,
+  transport, method, called_number_raw, called_number, user_agent, call_id, collection_mode,
+  collector_node_id, origin, expires_at`
+
+type RecentRow = [
+  number,
+  string,
+  string,
+  number,
+  string,
+  number,
+  StoredEvent['transport'],
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  StoredEvent['collectionMode'],
+  string,
+  string,
+  number,
+  (string | null)?,
+]
+
+function toRecentEvent(row: RecentRow): StoredEvent {
+  const event: StoredEvent = {
+    eventTime: row[0],
+    eventUuid: row[1],
+    sourceIp: row[2],
+    sourcePort: row[3],
+    destinationIp: row[4],
+    destinationPort: row[5],
+    transport: row[6],
+    method: row[7],
+    calledNumberRaw: row[8],
+    calledNumberNormalized: row[9],
+    collectionMode: row[12],
+    collectorNodeId: row[13],
+    origin: row[14],
+    expiresAt: row[15],
+  }
+  if (row[10] !== null) event.userAgent = row[10]
+  if (row[11] !== null) event.callId = row[11]
+  const raw = row[16]
+  if (raw !== undefined && raw !== null) event.rawMessage = raw
+  return event
+}
+
+function toRecentEvents(rows: RecentRow[]): StoredEvent[] {
+  const events = new Array<StoredEvent>(rows.length)
+  for (let i = 0; i < rows.length; i++) events[i] = toRecentEvent(rows[i]!)
+  return events
+}
+
+/** `recentEvents` of `getIp`/`getNumber` clamped to 0..MAX_PAGE_LIMIT (anything not a number: 0). */
+function recentLimit(recentEvents: number): number {
+  return Math.max(0, Math.min(MAX_PAGE_LIMIT, Math.trunc(recentEvents) || 0))
+}
 
 function toSignedRecord(row: StoredSignedRecord & { bytes: Buffer }): StoredSignedRecord {
   return {
@@ -271,7 +330,9 @@ class SqliteStore implements Store {
   private readonly selectCollectors: Database.Statement
   private readonly selectCollectorIds: Database.Statement
   private readonly selectIpEvents: Database.Statement
+  private readonly selectIpEventsNoRaw: Database.Statement
   private readonly selectNumberEvents: Database.Statement
+  private readonly selectNumberEventsNoRaw: Database.Statement
   private readonly writeBatchTx: Database.Transaction<
     (events: ValidEvent[], isolate: boolean) => ValidEvent[]
   >
@@ -436,10 +497,17 @@ class SqliteStore implements Store {
           'SELECT collector_node_id FROM ip_collectors WHERE ip = ? AND expires_at > ? ORDER BY collector_node_id',
         )
         .pluck(true)
-      this.selectIpEvents = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events
-        WHERE source_ip = ? AND expires_at > ? ORDER BY event_time DESC, id DESC LIMIT ?`)
-      this.selectNumberEvents = db.prepare(`SELECT ${EVENT_COLUMNS} FROM events
-        WHERE called_number = ? AND expires_at > ? ORDER BY event_time DESC, id DESC LIMIT ?`)
+      // Recent events of one IP or number: a backward range scan of the (key, event_time) index (its
+      // implicit rowid gives the id tie-break), rows as arrays, the raw message only when asked for.
+      const recent = (key: 'source_ip' | 'called_number', raw: boolean): Database.Statement =>
+        db
+          .prepare(`SELECT ${RECENT_COLUMNS}${raw ? ', raw_message' : ''} FROM events
+            WHERE ${key} = ? AND expires_at > ? ORDER BY event_time DESC, id DESC LIMIT ?`)
+          .raw(true)
+      this.selectIpEvents = recent('source_ip', true)
+      this.selectIpEventsNoRaw = recent('source_ip', false)
+      this.selectNumberEvents = recent('called_number', true)
+      this.selectNumberEventsNoRaw = recent('called_number', false)
 
       this.insertSigned = db.prepare(`INSERT INTO signed_records
         (id, event_uuid, ip, collector, collected_at, bytes, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -1100,15 +1168,22 @@ class SqliteStore implements Store {
     return { ok: true, value: generate() }
   }
 
-  getIp(ip: string, recentEvents: number = DEFAULT_RECENT_EVENTS): IpDetail | undefined {
+  getIp(
+    ip: string,
+    recentEvents: number = DEFAULT_RECENT_EVENTS,
+    options?: DetailOptions,
+  ): IpDetail | undefined {
     this.assertOpen()
     const summary = this.lookupIp(ip)
     if (summary === undefined) return undefined
     const now = this.now()
-    const limit = Math.max(0, Math.min(MAX_PAGE_LIMIT, Math.trunc(recentEvents) || 0))
-    const events = (this.selectIpEvents.all(summary.ip, now, limit) as EventRow[]).map(toStoredEvent)
-    const collectorIds = this.selectCollectorIds.all(summary.ip, now) as string[]
-    return { ...summary, recentEvents: events, collectorIds }
+    const limit = recentLimit(recentEvents)
+    const statement = options?.rawMessage === false ? this.selectIpEventsNoRaw : this.selectIpEvents
+    const detail = summary as IpDetail
+    detail.recentEvents =
+      limit === 0 ? [] : toRecentEvents(statement.all(summary.ip, now, limit) as RecentRow[])
+    detail.collectorIds = this.selectCollectorIds.all(summary.ip, now) as string[]
+    return detail
   }
 
   private findNumber(number: string): NumberSummary | undefined {
@@ -1151,15 +1226,20 @@ class SqliteStore implements Store {
     return { ok: true, value: this.page(rows, checked.value, (row) => [row.lastSeen, row.number]) }
   }
 
-  getNumber(number: string, recentEvents: number = DEFAULT_RECENT_EVENTS): NumberDetail | undefined {
+  getNumber(
+    number: string,
+    recentEvents: number = DEFAULT_RECENT_EVENTS,
+    options?: DetailOptions,
+  ): NumberDetail | undefined {
     this.assertOpen()
     const summary = this.findNumber(number)
     if (summary === undefined) return undefined
-    const limit = Math.max(0, Math.min(MAX_PAGE_LIMIT, Math.trunc(recentEvents) || 0))
-    const events = (this.selectNumberEvents.all(summary.number, this.now(), limit) as EventRow[]).map(
-      toStoredEvent,
-    )
-    return { ...summary, recentEvents: events }
+    const limit = recentLimit(recentEvents)
+    const statement = options?.rawMessage === false ? this.selectNumberEventsNoRaw : this.selectNumberEvents
+    const detail = summary as NumberDetail
+    detail.recentEvents =
+      limit === 0 ? [] : toRecentEvents(statement.all(summary.number, this.now(), limit) as RecentRow[])
+    return detail
   }
 
   private listValues(table: 'user_agents' | 'methods', query: ListQuery): QueryResult<Page<ValueSummary>> {

@@ -205,6 +205,15 @@ export interface IpDetail extends IpSummary {
   collectorIds: string[]
 }
 
+/** Options of {@link Store.getIp} and {@link Store.getNumber}. */
+export interface DetailOptions {
+  /**
+   * Include each recent event's `rawMessage` (default true). Pass false when the raw SIP message is not
+   * shown (the HTTP API's details): the column is not read at all.
+   */
+  rawMessage?: boolean
+}
+
 export interface NumberQuery extends ListQuery {
   origin?: OriginFilter
 }
@@ -286,9 +295,20 @@ export interface Store {
    * store keeps writing.
    */
   iterateIps(query?: IpQuery): QueryResult<Generator<IpSummary, void, undefined>>
-  getIp(ip: string, recentEvents?: number): IpDetail | undefined
+  /**
+   * The IP's summary (any IP form; undefined if unknown or expired) with its `recentEvents` most recent
+   * events (default `DEFAULT_RECENT_EVENTS`, at most `MAX_PAGE_LIMIT`) and its collectors.
+   *
+   * @example
+   * ```ts
+   * const detail = store.getIp('203.0.113.7', 20, { rawMessage: false })
+   * detail?.recentEvents[0]?.method // 'INVITE'
+   * ```
+   */
+  getIp(ip: string, recentEvents?: number, options?: DetailOptions): IpDetail | undefined
   listNumbers(query?: NumberQuery): QueryResult<Page<NumberSummary>>
-  getNumber(number: string, recentEvents?: number): NumberDetail | undefined
+  /** The number's summary (raw or normalised form) with its most recent events, as {@link Store.getIp}. */
+  getNumber(number: string, recentEvents?: number, options?: DetailOptions): NumberDetail | undefined
   listUserAgents(query?: ListQuery): QueryResult<Page<ValueSummary>>
   listMethods(query?: ListQuery): QueryResult<Page<ValueSummary>>
   countsPerBucket(query: BucketQuery): QueryResult<Bucket[]>

@@ -55,7 +55,7 @@ describe('migrations', () => {
       'events_collector_time',
       'events_expires',
       'events_number_time',
-      'events_source_ip_time',
+      'events_source_ip_recent',
       'events_time',
       'events_uuid',
     ])
@@ -133,6 +133,52 @@ describe('migrations', () => {
       { minute: minute + 60_000, family: 4, local: 1, count: 1, expires_at: minute + 60_000 + 86_400_000 },
     ])
     db.close()
+  })
+
+  it('version 4 replaces the (source_ip, event_time) index by a covering one, keeping the events', async () => {
+    const file = path.join(dir, 'store.db')
+    const db = new Database(file)
+    runMigrations(
+      db,
+      MIGRATIONS.filter((m) => m.version < 4),
+    )
+    const insert =
+      db.prepare(`INSERT INTO events (event_time, event_uuid, source_ip, source_port, source_family,
+      destination_ip, destination_port, transport, method, called_number_raw, called_number, collection_mode,
+      collector_node_id, origin, expires_at, raw_message) VALUES (?, ?, ?, 5060, 4, '192.0.2.1', 5060, 'udp',
+      'INVITE', '1', '1', 'passive', 'n', 'local', ?, 'INVITE sip:1@x SIP/2.0')`)
+    const t0 = Date.now() - 3_600_000
+    for (let i = 0; i < 5; i++) insert.run(t0 + (i % 2) * 1000, `u${i}`, '203.0.113.1', t0 + 86_400_000)
+    const ips = db.prepare(`INSERT INTO ips VALUES ('203.0.113.1', 4, ?, ?, 5, ?, 1, 5, 0)`)
+    ips.run(t0, t0 + 1000, t0 + 1000 + 86_400_000)
+    expect(runMigrations(db)).toEqual([4])
+    const names = db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events'")
+      .pluck()
+      .all()
+    expect(names).toContain('events_source_ip_recent')
+    expect(names).not.toContain('events_source_ip_time')
+    // The recent-events list reads the index alone, in index order (no table look-up, no sort).
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN SELECT event_time, event_uuid, source_ip, source_port, destination_ip,
+        destination_port, transport, method, called_number_raw, called_number, user_agent, call_id,
+        collection_mode, collector_node_id, origin, expires_at FROM events
+        WHERE source_ip = ? AND expires_at > ? ORDER BY event_time DESC, id DESC LIMIT ?`)
+      .all('203.0.113.1', 0, 20) as Array<{ detail: string }>
+    expect(plan.map((row) => row.detail)).toEqual([
+      'SEARCH events USING COVERING INDEX events_source_ip_recent (source_ip=?)',
+    ])
+    db.close()
+    // The store reads the migrated file: newest first, ties by insertion order reversed.
+    const store = openStore({ path: file })
+    expect(store.getIp('203.0.113.1', 10)?.recentEvents.map((e) => e.eventUuid)).toEqual([
+      'u3',
+      'u1',
+      'u4',
+      'u2',
+      'u0',
+    ])
+    await store.close()
   })
 
   it('applies only the missing versions, in order, forward only', () => {

@@ -189,6 +189,32 @@ describe('details', () => {
     expect(store.getIp('junk')).toBeUndefined()
   })
 
+  it('getIp and getNumber leave out the raw message only when asked, and clamp the count', () => {
+    const full = store.getIp('198.51.100.20', 3)
+    const lite = store.getIp('198.51.100.20', 3, { rawMessage: false })
+    expect(full?.recentEvents).toHaveLength(3)
+    expect(full?.recentEvents.every((e) => typeof e.rawMessage === 'string' && e.rawMessage.length > 0)).toBe(
+      true,
+    )
+    expect(lite?.recentEvents.some((e) => 'rawMessage' in e)).toBe(false)
+    // Same events, same order, every other field equal.
+    expect(lite?.recentEvents).toEqual(full?.recentEvents.map(({ rawMessage: _raw, ...rest }) => rest))
+    expect(lite).toMatchObject({ ip: '198.51.100.20', seenCount: 3, collectorIds: full?.collectorIds })
+    expect(store.getIp('198.51.100.20', 0)?.recentEvents).toEqual([])
+    expect(store.getIp('198.51.100.20', -5)?.recentEvents).toEqual([])
+    expect(store.getIp('198.51.100.20', Number.NaN)?.recentEvents).toEqual([])
+    expect(store.getIp('198.51.100.20', 2.9)?.recentEvents).toHaveLength(2)
+
+    const number = store.getNumber('+15550107', 100, { rawMessage: false })
+    const numberFull = store.getNumber('+15550107', 100)
+    expect(number?.recentEvents.length).toBeGreaterThan(0)
+    expect(number?.recentEvents.some((e) => 'rawMessage' in e)).toBe(false)
+    expect(numberFull?.recentEvents.every((e) => typeof e.rawMessage === 'string')).toBe(true)
+    expect(number?.recentEvents.map((e) => e.eventUuid)).toEqual(
+      numberFull?.recentEvents.map((e) => e.eventUuid),
+    )
+  })
+
   it('lists and details called numbers', () => {
     const numbers = walk((cursor) => store.listNumbers({ cursor, limit: 6 }))
     expect(numbers).toHaveLength(20)
