@@ -206,6 +206,15 @@ describe('the web GUI in Chromium', () => {
     )
     expect(await page.locator('#command-ipset').textContent()).toContain('| ipset restore -exist')
     expect(await page.content()).not.toContain(TOKEN)
+    await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: apiUrl })
+    await page.getByRole('button', { name: 'Copy command' }).last().click()
+    await page.locator('.feed span[role="status"]', { hasText: 'Copied.' }).waitFor()
+    const clipboard = await page.evaluate(() =>
+      (
+        globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+      ).navigator.clipboard.readText(),
+    )
+    expect(clipboard).toBe(nft)
     await page.getByRole('button', { name: 'Preview' }).last().click()
     await page.locator('pre.preview', { hasText: 'table inet sentrypeer' }).waitFor()
     await screenshot(page, 'feeds')
