@@ -157,6 +157,8 @@ describe('the web GUI in Chromium', () => {
     expect(await events.locator('td .ua').allTextContents()).toContain(HOSTILE_UA)
     expect(await page.locator('img').count()).toBe(0)
     await screenshot(page, 'ip-detail')
+    await page.getByRole('button', { name: 'Ask the P2P network' }).click()
+    await page.locator('#network-lookup', { hasText: 'P2P is off on this node.' }).waitFor()
   })
 
   it('lists called numbers and opens the detail of one', async () => {
