@@ -31,11 +31,6 @@ function fail(offset: number, message: string): number {
   return -1
 }
 
-function eqLowerB(b: Uint8Array, start: number, lit: string): boolean {
-  for (let i = 0; i < lit.length; i++) if ((b[start + i]! | 32) !== lit.charCodeAt(i)) return false
-  return true
-}
-
 /** End of a quoted-string starting at b[i] === '"' (index after the closing quote), or -1. */
 export function quotedEndB(b: Uint8Array, i: number, end: number): number {
   for (let j = i + 1; j < end; j++) {
@@ -55,9 +50,50 @@ export function quotedValueB(b: Uint8Array, qs: number, qe: number, text: string
   return text.slice(qs + 1 - base, qe - 1 - base)
 }
 
+/** Which picked parameter the token bytes[s, e) names (0: none, 1 tag, 2 rport, 3 branch, 4 received). */
+function pickedId(b: Uint8Array, s: number, e: number): number {
+  // Written-out compares (`| 32` lower-cases letters and keeps every other token byte): a loop over a
+  // literal's char codes was not inlined here (bench/parse.ts, CPU profile).
+  switch (e - s) {
+    case 3:
+      return (b[s]! | 32) === 116 && (b[s + 1]! | 32) === 97 && (b[s + 2]! | 32) === 103 ? 1 : 0
+    case 5:
+      return (b[s]! | 32) === 114 &&
+        (b[s + 1]! | 32) === 112 &&
+        (b[s + 2]! | 32) === 111 &&
+        (b[s + 3]! | 32) === 114 &&
+        (b[s + 4]! | 32) === 116
+        ? 2
+        : 0
+    case 6:
+      return (b[s]! | 32) === 98 &&
+        (b[s + 1]! | 32) === 114 &&
+        (b[s + 2]! | 32) === 97 &&
+        (b[s + 3]! | 32) === 110 &&
+        (b[s + 4]! | 32) === 99 &&
+        (b[s + 5]! | 32) === 104
+        ? 3
+        : 0
+    case 8:
+      return (b[s]! | 32) === 114 &&
+        (b[s + 1]! | 32) === 101 &&
+        (b[s + 2]! | 32) === 99 &&
+        (b[s + 3]! | 32) === 101 &&
+        (b[s + 4]! | 32) === 105 &&
+        (b[s + 5]! | 32) === 118 &&
+        (b[s + 6]! | 32) === 101 &&
+        (b[s + 7]! | 32) === 100
+        ? 4
+        : 0
+    default:
+      return 0
+  }
+}
+
 /**
  * Scan generic parameters from `i` to `end` like `scanParams` (without a params object): fills `picked`.
- * Returns the end index, or -1 (see {@link scanError}).
+ * Returns the end index, or -1 (see {@link scanError}). Only the values of the picked parameters are
+ * sliced; the others are checked and skipped.
  */
 export function scanParamsB(b: Uint8Array, i: number, end: number, text: string, base: number): number {
   picked.tag = undefined
@@ -73,6 +109,7 @@ export function scanParamsB(b: Uint8Array, i: number, end: number, text: string,
     i = spanB(b, i, end, TOKEN)
     const nameEnd = i
     if (nameEnd === nameStart) return fail(nameStart, 'empty parameter name')
+    const id = pickedId(b, nameStart, nameEnd)
     let value: string | true = true
     const afterName = skipWsB(b, i, end)
     if (b[afterName] === 61 && afterName < end) {
@@ -80,29 +117,19 @@ export function scanParamsB(b: Uint8Array, i: number, end: number, text: string,
       if (b[i] === 34 && i < end) {
         const q = quotedEndB(b, i, end)
         if (q < 0) return fail(i, 'unterminated quoted string')
-        value = quotedValueB(b, i, q, text, base)
+        if (id !== 0) value = quotedValueB(b, i, q, text, base)
         i = q
       } else {
         const vStart = i
         i = spanB(b, i, end, GEN_VALUE)
         if (i === vStart) return fail(vStart, 'empty parameter value')
-        value = text.slice(vStart - base, i - base)
+        if (id !== 0) value = text.slice(vStart - base, i - base)
       }
     }
-    switch (nameEnd - nameStart) {
-      case 3:
-        if (eqLowerB(b, nameStart, 'tag')) picked.tag = value
-        break
-      case 5:
-        if (eqLowerB(b, nameStart, 'rport')) picked.rport = value
-        break
-      case 6:
-        if (eqLowerB(b, nameStart, 'branch')) picked.branch = value
-        break
-      case 8:
-        if (eqLowerB(b, nameStart, 'received')) picked.received = value
-        break
-    }
+    if (id === 1) picked.tag = value
+    else if (id === 2) picked.rport = value
+    else if (id === 3) picked.branch = value
+    else if (id === 4) picked.received = value
   }
 }
 

@@ -15,6 +15,7 @@ import type { CSeq, NameAddr, SipHeader, SipUri, Via } from './types.js'
 const EMPTY: NameAddr = Object.freeze({ uri: '', params: Object.freeze({}), raw: '' })
 const NONE: readonly never[] = Object.freeze([])
 const NO_CSEQ: CSeq = Object.freeze({ seq: 0, method: '' })
+const EMPTY_BODY: Uint8Array = Object.freeze(new Uint8Array(0)) as Uint8Array
 
 /** A plain Uint8Array view of bytes[start, end) (no copy; cheaper than Buffer#subarray). */
 function view(bytes: Uint8Array, start: number, end: number): Uint8Array {
@@ -80,7 +81,10 @@ export class SipMessageImpl {
   }
 
   get body(): Uint8Array {
-    if (this.#body === undefined) this.#body = view(this.#bytes, this.#bodyStart, this.#end)
+    // An empty body (most requests a honeypot sees) is one shared empty view: no allocation.
+    if (this.#body === undefined) {
+      this.#body = this.#end === this.#bodyStart ? EMPTY_BODY : view(this.#bytes, this.#bodyStart, this.#end)
+    }
     return this.#body
   }
 
