@@ -156,24 +156,29 @@ interface EventRow {
 
 /**
  * The columns of a recent-events list, in the order {@link toRecentEvent} reads them (statements in
- * raw mode: one array per row, no object keyed by column names). `raw_message` last so the list without
- * it is the same statement minus one column.
+ * raw mode: one array per row, no object keyed by column names). The list's key column (`source_ip` of
+ * an IP, `called_number` of a number) is selected as NULL and filled in from the key: one string fewer
+ * to copy out of SQLite per row. `raw_message` last so the list without it is the same minus one column.
  */
-const RECENT_COLUMNS = `event_time, event_uuid, source_ip, source_port, destination_ip, destination_port,
-  transport, method, called_number_raw, called_number, user_agent, call_id, collection_mode,
-  collector_node_id, origin, expires_at`
+function recentColumns(key: 'source_ip' | 'called_number', raw: boolean): string {
+  const sourceIp = key === 'source_ip' ? 'NULL' : 'source_ip'
+  const number = key === 'called_number' ? 'NULL' : 'called_number'
+  return `event_time, event_uuid, ${sourceIp}, source_port, destination_ip, destination_port, transport,
+    method, called_number_raw, ${number}, user_agent, call_id, collection_mode, collector_node_id, origin,
+    expires_at${raw ? ', raw_message' : ''}`
+}
 
 type RecentRow = [
   number,
   string,
-  string,
+  string | null,
   number,
   string,
   number,
   StoredEvent['transport'],
   string,
   string,
-  string,
+  string | null,
   string | null,
   string | null,
   StoredEvent['collectionMode'],
@@ -183,18 +188,19 @@ type RecentRow = [
   (string | null)?,
 ]
 
-function toRecentEvent(row: RecentRow): StoredEvent {
+/** One row of a recent-events list; `key` is the list's IP or number (the column selected as NULL). */
+function toRecentEvent(row: RecentRow, key: string): StoredEvent {
   const event: StoredEvent = {
     eventTime: row[0],
     eventUuid: row[1],
-    sourceIp: row[2],
+    sourceIp: row[2] ?? key,
     sourcePort: row[3],
     destinationIp: row[4],
     destinationPort: row[5],
     transport: row[6],
     method: row[7],
     calledNumberRaw: row[8],
-    calledNumberNormalized: row[9],
+    calledNumberNormalized: row[9] ?? key,
     collectionMode: row[12],
     collectorNodeId: row[13],
     origin: row[14],
@@ -207,9 +213,9 @@ function toRecentEvent(row: RecentRow): StoredEvent {
   return event
 }
 
-function toRecentEvents(rows: RecentRow[]): StoredEvent[] {
+function toRecentEvents(rows: RecentRow[], key: string): StoredEvent[] {
   const events = new Array<StoredEvent>(rows.length)
-  for (let i = 0; i < rows.length; i++) events[i] = toRecentEvent(rows[i]!)
+  for (let i = 0; i < rows.length; i++) events[i] = toRecentEvent(rows[i]!, key)
   return events
 }
 
@@ -497,11 +503,12 @@ class SqliteStore implements Store {
           'SELECT collector_node_id FROM ip_collectors WHERE ip = ? AND expires_at > ? ORDER BY collector_node_id',
         )
         .pluck(true)
-      // Recent events of one IP or number: a backward range scan of the (key, event_time) index (its
-      // implicit rowid gives the id tie-break), rows as arrays, the raw message only when asked for.
+      // Recent events of one IP or number: a backward range scan of the (key, event_time, id) index,
+      // rows as arrays, the raw message only when asked for (without it an IP's list reads only the
+      // covering index of migration 4).
       const recent = (key: 'source_ip' | 'called_number', raw: boolean): Database.Statement =>
         db
-          .prepare(`SELECT ${RECENT_COLUMNS}${raw ? ', raw_message' : ''} FROM events
+          .prepare(`SELECT ${recentColumns(key, raw)} FROM events
             WHERE ${key} = ? AND expires_at > ? ORDER BY event_time DESC, id DESC LIMIT ?`)
           .raw(true)
       this.selectIpEvents = recent('source_ip', true)
@@ -1181,8 +1188,9 @@ class SqliteStore implements Store {
     const statement = options?.rawMessage === false ? this.selectIpEventsNoRaw : this.selectIpEvents
     const detail = summary as IpDetail
     detail.recentEvents =
-      limit === 0 ? [] : toRecentEvents(statement.all(summary.ip, now, limit) as RecentRow[])
-    detail.collectorIds = this.selectCollectorIds.all(summary.ip, now) as string[]
+      limit === 0 ? [] : toRecentEvents(statement.all(summary.ip, now, limit) as RecentRow[], summary.ip)
+    detail.collectorIds =
+      options?.collectorIds === false ? [] : (this.selectCollectorIds.all(summary.ip, now) as string[])
     return detail
   }
 
@@ -1238,7 +1246,9 @@ class SqliteStore implements Store {
     const statement = options?.rawMessage === false ? this.selectNumberEventsNoRaw : this.selectNumberEvents
     const detail = summary as NumberDetail
     detail.recentEvents =
-      limit === 0 ? [] : toRecentEvents(statement.all(summary.number, this.now(), limit) as RecentRow[])
+      limit === 0
+        ? []
+        : toRecentEvents(statement.all(summary.number, this.now(), limit) as RecentRow[], summary.number)
     return detail
   }
 

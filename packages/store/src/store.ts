@@ -212,6 +212,8 @@ export interface DetailOptions {
    * shown (the HTTP API's details): the column is not read at all.
    */
   rawMessage?: boolean
+  /** `getIp` only: look up the collector node ids (default true); false leaves `collectorIds` empty. */
+  collectorIds?: boolean
 }
 
 export interface NumberQuery extends ListQuery {
@@ -297,7 +299,8 @@ export interface Store {
   iterateIps(query?: IpQuery): QueryResult<Generator<IpSummary, void, undefined>>
   /**
    * The IP's summary (any IP form; undefined if unknown or expired) with its `recentEvents` most recent
-   * events (default `DEFAULT_RECENT_EVENTS`, at most `MAX_PAGE_LIMIT`) and its collectors.
+   * events (default `DEFAULT_RECENT_EVENTS`, at most `MAX_PAGE_LIMIT`) and its collectors. With
+   * `{ rawMessage: false, collectorIds: false }` it is two index reads (what the HTTP API asks for).
    *
    * @example
    * ```ts

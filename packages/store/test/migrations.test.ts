@@ -160,7 +160,7 @@ describe('migrations', () => {
     expect(names).not.toContain('events_source_ip_time')
     // The recent-events list reads the index alone, in index order (no table look-up, no sort).
     const plan = db
-      .prepare(`EXPLAIN QUERY PLAN SELECT event_time, event_uuid, source_ip, source_port, destination_ip,
+      .prepare(`EXPLAIN QUERY PLAN SELECT event_time, event_uuid, NULL, source_port, destination_ip,
         destination_port, transport, method, called_number_raw, called_number, user_agent, call_id,
         collection_mode, collector_node_id, origin, expires_at FROM events
         WHERE source_ip = ? AND expires_at > ? ORDER BY event_time DESC, id DESC LIMIT ?`)

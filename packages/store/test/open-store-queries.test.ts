@@ -200,6 +200,11 @@ describe('details', () => {
     // Same events, same order, every other field equal.
     expect(lite?.recentEvents).toEqual(full?.recentEvents.map(({ rawMessage: _raw, ...rest }) => rest))
     expect(lite).toMatchObject({ ip: '198.51.100.20', seenCount: 3, collectorIds: full?.collectorIds })
+    expect(full?.collectorIds).toHaveLength(3)
+    const bare = store.getIp('198.51.100.20', 3, { rawMessage: false, collectorIds: false })
+    expect(bare?.collectorIds).toEqual([])
+    expect(bare?.recentEvents).toEqual(lite?.recentEvents)
+    expect(bare?.recentEvents.every((e) => e.sourceIp === '198.51.100.20')).toBe(true)
     expect(store.getIp('198.51.100.20', 0)?.recentEvents).toEqual([])
     expect(store.getIp('198.51.100.20', -5)?.recentEvents).toEqual([])
     expect(store.getIp('198.51.100.20', Number.NaN)?.recentEvents).toEqual([])
@@ -207,6 +212,8 @@ describe('details', () => {
 
     const number = store.getNumber('+15550107', 100, { rawMessage: false })
     const numberFull = store.getNumber('+15550107', 100)
+    expect(numberFull?.recentEvents.every((e) => e.calledNumberNormalized === '+15550107')).toBe(true)
+    expect(numberFull?.recentEvents.every((e) => e.calledNumberRaw === '+1 555 0107')).toBe(true)
     expect(number?.recentEvents.length).toBeGreaterThan(0)
     expect(number?.recentEvents.some((e) => 'rawMessage' in e)).toBe(false)
     expect(numberFull?.recentEvents.every((e) => typeof e.rawMessage === 'string')).toBe(true)
