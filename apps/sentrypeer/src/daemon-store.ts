@@ -9,6 +9,13 @@ export type DaemonStoreInit = Omit<StoreInit, 'onError' | 'now' | 'normalizeNumb
 
 /** Events held on the main thread before they are handed to the writer thread in one message. */
 const POST_BATCH = 512
+/**
+ * Longest time an event waits on the main thread before its batch is posted (ms): the store's own flush
+ * interval (5 ms, `DEFAULT_FLUSH_INTERVAL_MS` of `@sentrypeer/store`), so a crash still loses only a few
+ * ms of events. Posting on the next event-loop turn instead cost a message (and a wake-up of the writer,
+ * and its ack) every few datagrams.
+ */
+const POST_INTERVAL_MS = 5
 /** First size of a batch buffer (bytes); it grows for larger batches and starts the next at that size. */
 const BATCH_INITIAL_BYTES = 64 * 1024
 /**
@@ -155,7 +162,7 @@ export async function openDaemonStore(init: DaemonStoreInit): Promise<Store> {
   let pending = new EventBatch(BATCH_INITIAL_BYTES)
   let inFlight = 0
   let droppedHere = 0
-  let scheduled = false
+  let timer: NodeJS.Timeout | undefined
   let nextId = 1
   const waiters = new Map<number, () => void>()
 
@@ -186,7 +193,8 @@ export async function openDaemonStore(init: DaemonStoreInit): Promise<Store> {
   const reader = openStore({ ...workerInit, pruneIntervalMs: 0, ...(onError ? { onError } : {}) })
 
   const post = (): void => {
-    scheduled = false
+    clearTimeout(timer)
+    timer = undefined
     if (pending.count === 0) return
     const batch = pending
     pending = new EventBatch(Math.max(BATCH_INITIAL_BYTES, batch.bytes.length))
@@ -222,10 +230,7 @@ export async function openDaemonStore(init: DaemonStoreInit): Promise<Store> {
       }
       pending.add(event)
       if (pending.count >= POST_BATCH) post()
-      else if (!scheduled) {
-        scheduled = true
-        setImmediate(post)
-      }
+      else timer ??= setTimeout(post, POST_INTERVAL_MS)
       return true
     },
     flush: () => request('flush'),
