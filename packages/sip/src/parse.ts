@@ -486,32 +486,64 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     if (c <= 32 || c >= 127) return fail(E.BAD_CALL_ID, i, 'bad character in Call-ID')
   }
   const callId = head.slice(cidStart - headStart, cidEnd - headStart)
-  // CSeq: 1*DIGIT LWS Method
-  const cseqText = valueTextAt(bytes, offsets, meta, head, headStart, iCseq)
+  // CSeq: 1*DIGIT LWS Method. Performance: read from the bytes (no value string, no method string for a
+  // request: the method is compared with the Request-Line's bytes); folded or non-ASCII values use text.
   const cseqAt = offsets[iCseq * 4 + 2]!
-  let sp = 0
   let seq = 0
-  while (sp < cseqText.length) {
-    const c = cseqText.charCodeAt(sp) - 48
-    if (c < 0 || c > 9) break
-    seq = seq * 10 + c
-    if (seq > MAX_CSEQ) return fail(E.BAD_CSEQ, cseqAt, 'CSeq number above 2^32-1')
-    sp++
-  }
-  if (sp === 0) return fail(E.BAD_CSEQ, cseqAt, 'CSeq without a number')
-  const afterNum = cseqText.charCodeAt(sp)
-  if (afterNum !== SP && afterNum !== HT)
-    return fail(E.BAD_CSEQ, cseqAt + sp, 'CSeq number not followed by LWS')
-  let ms = sp + 1
-  while (cseqText.charCodeAt(ms) === SP || cseqText.charCodeAt(ms) === HT) ms++
-  let cseqMethod = cseqText.slice(ms)
-  if (!isToken(cseqMethod)) return fail(E.BAD_CSEQ, cseqAt, 'CSeq method is not a token')
-  if (isRequest) {
-    const method = sl.method
-    if (cseqMethod !== method) {
-      return fail(E.CSEQ_METHOD_MISMATCH, cseqAt, 'CSeq method differs from the request method')
+  let cseqMethod: string
+  if ((meta[iCseq]! & (FOLDED | HIGH)) === 0) {
+    const ve = offsets[iCseq * 4 + 3]!
+    let k = cseqAt
+    while (k < ve) {
+      const c = bytes[k]! - 48
+      if (c < 0 || c > 9) break
+      seq = seq * 10 + c
+      if (seq > MAX_CSEQ) return fail(E.BAD_CSEQ, cseqAt, 'CSeq number above 2^32-1')
+      k++
     }
-    cseqMethod = method
+    if (k === cseqAt) return fail(E.BAD_CSEQ, cseqAt, 'CSeq without a number')
+    if (k >= ve || (bytes[k] !== SP && bytes[k] !== HT)) {
+      return fail(E.BAD_CSEQ, k, 'CSeq number not followed by LWS')
+    }
+    let ms = k + 1
+    while (ms < ve && (bytes[ms] === SP || bytes[ms] === HT)) ms++
+    if (ms === ve) return fail(E.BAD_CSEQ, cseqAt, 'CSeq method is not a token')
+    for (let j = ms; j < ve; j++) {
+      if ((CLASS[bytes[j]!]! & TOKEN) === 0) return fail(E.BAD_CSEQ, cseqAt, 'CSeq method is not a token')
+    }
+    if (isRequest) {
+      const method = sl.method
+      let same = ve - ms === method.length
+      for (let j = 0; same && j < method.length; j++) same = bytes[ms + j] === bytes[start + j]
+      if (!same) return fail(E.CSEQ_METHOD_MISMATCH, cseqAt, 'CSeq method differs from the request method')
+      cseqMethod = method
+    } else cseqMethod = head.slice(ms - headStart, ve - headStart)
+  } else {
+    const cseqText = valueTextAt(bytes, offsets, meta, head, headStart, iCseq)
+    let sp = 0
+    while (sp < cseqText.length) {
+      const c = cseqText.charCodeAt(sp) - 48
+      if (c < 0 || c > 9) break
+      seq = seq * 10 + c
+      if (seq > MAX_CSEQ) return fail(E.BAD_CSEQ, cseqAt, 'CSeq number above 2^32-1')
+      sp++
+    }
+    if (sp === 0) return fail(E.BAD_CSEQ, cseqAt, 'CSeq without a number')
+    const afterNum = cseqText.charCodeAt(sp)
+    if (afterNum !== SP && afterNum !== HT) {
+      return fail(E.BAD_CSEQ, cseqAt + sp, 'CSeq number not followed by LWS')
+    }
+    let ms = sp + 1
+    while (cseqText.charCodeAt(ms) === SP || cseqText.charCodeAt(ms) === HT) ms++
+    cseqMethod = cseqText.slice(ms)
+    if (!isToken(cseqMethod)) return fail(E.BAD_CSEQ, cseqAt, 'CSeq method is not a token')
+    if (isRequest) {
+      const method = sl.method
+      if (cseqMethod !== method) {
+        return fail(E.CSEQ_METHOD_MISMATCH, cseqAt, 'CSeq method differs from the request method')
+      }
+      cseqMethod = method
+    }
   }
   // Max-Forwards
   let maxForwards: number | undefined
