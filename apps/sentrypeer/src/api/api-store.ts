@@ -91,11 +91,20 @@ export interface ApiStore {
   }): InputResult<Iterable<ApiIpSummary>>
   /** The summary only; the fast path of `/ip-addresses/{ip}?recent=0`. */
   lookupIp(ip: string): ApiIpSummary | undefined
-  getIp(ip: string, recentEvents?: number): (ApiIpSummary & { recentEvents: ApiStoredEvent[] }) | undefined
+  /**
+   * The API shows neither the raw SIP message nor the collectors of an IP: it passes
+   * `{ rawMessage: false, collectorIds: false }` so the store reads neither.
+   */
+  getIp(
+    ip: string,
+    recentEvents?: number,
+    options?: { rawMessage?: boolean; collectorIds?: boolean },
+  ): (ApiIpSummary & { recentEvents: ApiStoredEvent[] }) | undefined
   listNumbers(query?: ApiListQuery & { origin?: OriginFilter }): InputResult<ApiPage<ApiNumberSummary>>
   getNumber(
     number: string,
     recentEvents?: number,
+    options?: { rawMessage?: boolean },
   ): (ApiNumberSummary & { recentEvents: ApiStoredEvent[] }) | undefined
   listUserAgents(query?: ApiListQuery): InputResult<ApiPage<ApiValueSummary>>
   listMethods(query?: ApiListQuery): InputResult<ApiPage<ApiValueSummary>>
