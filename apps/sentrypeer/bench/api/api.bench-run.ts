@@ -4,10 +4,13 @@
  *
  * Run: cd apps/sentrypeer && ../../node_modules/.bin/vitest run --config bench/api/vitest.config.ts
  * Sizes: BENCH_EVENTS (default 1000000), BENCH_IPS (default 100000), BENCH_SECONDS (default 10).
+ * BENCH_DB=<file>: keep the loaded store in this file and reuse it on the next run (skips the load when
+ * the file exists; the events are timed from the first load, so reuse it within a day).
+ * BENCH_ONLY=<substring>: run only the rows whose route contains it (e.g. `{ip}`).
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { openStore } from '@sentrypeer/store'
@@ -18,6 +21,8 @@ const run = promisify(execFile)
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000)
 const IPS = Number(process.env.BENCH_IPS ?? 100_000)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const DB = process.env.BENCH_DB
+const ONLY = process.env.BENCH_ONLY
 
 /** The i-th bench address, inside 198.18.0.0/15 (RFC 2544 benchmarking range, 131072 addresses). */
 function ipOf(i: number): string {
@@ -62,9 +67,11 @@ async function wrk(url: string, threads: number, connections: number, script?: s
 it('API under wrk', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'sentrypeer-bench-api-'))
   const now = Date.now()
-  const store = openStore({ path: path.join(dir, 'bench.db'), pruneIntervalMs: 0 })
+  const dbPath = DB === undefined ? path.join(dir, 'bench.db') : path.resolve(DB)
+  const reuse = DB !== undefined && existsSync(dbPath)
+  const store = openStore({ path: dbPath, pruneIntervalMs: 0 })
   const loadStart = performance.now()
-  for (let n = 0; n < EVENTS; n++) {
+  for (let n = 0; !reuse && n < EVENTS; n++) {
     const ip = ipOf(n % IPS)
     while (
       !store.record({
@@ -111,8 +118,8 @@ it('API under wrk', async () => {
       `  return wrk.format("GET", string.format("/ip-addresses/198.%d.%d.%d?recent=0", a, b, c))\nend\n`,
   )
   // Size of the big responses.
-  const whole = await (await fetch(`${server.url}/ip-addresses`)).text()
-  const plain = await (await fetch(`${server.url}/blocklist?format=plain`)).text()
+  const whole = ONLY === undefined ? await (await fetch(`${server.url}/ip-addresses`)).text() : ''
+  const plain = ONLY === undefined ? await (await fetch(`${server.url}/blocklist?format=plain`)).text() : ''
 
   // One CrowdSec bouncer start-up pull of every IP: cold (methods looked up in the store), then warm.
   const pull = async (): Promise<[number, number]> => {
@@ -122,54 +129,34 @@ it('API under wrk', async () => {
     }
     return [performance.now() - start, body.new.length]
   }
-  const [coldMs, decisionsCount] = await pull()
-  const [warmMs] = await pull()
+  const [coldMs, decisionsCount] = ONLY === undefined ? await pull() : [0, 0]
+  const [warmMs] = ONLY === undefined ? await pull() : [0]
 
+  // [route, threads, connections, url, Lua script]; the first row is the HTTP stack alone on this
+  // machine at this moment (the ceiling of every other row).
+  const specs: Array<[string, number, number, string, string?]> = [
+    ['`/health-check` (baseline)', 2, 32, `${server.url}/health-check`],
+    ['`/ip-addresses/{ip}` (random of 100k, 20 recent events)', 2, 32, server.url, lua],
+    ['`/ip-addresses/{ip}?recent=0` (random of 100k)', 2, 32, server.url, luaSummary],
+    ['`/ip-addresses?limit=100` (first page)', 2, 32, `${server.url}/ip-addresses?limit=100`],
+    ['`/ip-addresses?limit=100` (first page)', 1, 1, `${server.url}/ip-addresses?limit=100`],
+    ['`/ip-addresses` (full list, streamed)', 2, 32, `${server.url}/ip-addresses`],
+    ['`/ip-addresses` (full list, streamed)', 1, 1, `${server.url}/ip-addresses`],
+    ['`/blocklist?format=plain`', 2, 32, `${server.url}/blocklist?format=plain`],
+    ['`/blocklist?format=plain`', 1, 1, `${server.url}/blocklist?format=plain`],
+  ]
   const rows: Array<[string, string, WrkResult]> = []
-  // Baseline: the HTTP stack alone on this machine at this moment.
-  rows.push(['`/health-check` (baseline)', '-t2 -c32', await wrk(`${server.url}/health-check`, 2, 32)])
-  rows.push([
-    '`/ip-addresses/{ip}` (random of 100k, 20 recent events)',
-    '-t2 -c32',
-    await wrk(server.url, 2, 32, lua),
-  ])
-  rows.push([
-    '`/ip-addresses/{ip}?recent=0` (random of 100k)',
-    '-t2 -c32',
-    await wrk(server.url, 2, 32, luaSummary),
-  ])
-  rows.push([
-    '`/ip-addresses?limit=100` (first page)',
-    '-t2 -c32',
-    await wrk(`${server.url}/ip-addresses?limit=100`, 2, 32),
-  ])
-  rows.push([
-    '`/ip-addresses?limit=100` (first page)',
-    '-t1 -c1',
-    await wrk(`${server.url}/ip-addresses?limit=100`, 1, 1),
-  ])
-  rows.push([
-    '`/ip-addresses` (full list, streamed)',
-    '-t2 -c32',
-    await wrk(`${server.url}/ip-addresses`, 2, 32),
-  ])
-  rows.push([
-    '`/ip-addresses` (full list, streamed)',
-    '-t1 -c1',
-    await wrk(`${server.url}/ip-addresses`, 1, 1),
-  ])
-  rows.push([
-    '`/blocklist?format=plain`',
-    '-t2 -c32',
-    await wrk(`${server.url}/blocklist?format=plain`, 2, 32),
-  ])
-  rows.push(['`/blocklist?format=plain`', '-t1 -c1', await wrk(`${server.url}/blocklist?format=plain`, 1, 1)])
+  for (const [label, threads, connections, url, script] of specs) {
+    if (ONLY !== undefined && !label.includes(ONLY) && !label.includes('baseline')) continue
+    rows.push([label, `-t${threads} -c${connections}`, await wrk(url, threads, connections, script)])
+  }
+  const load = loadavg().map((l) => l.toFixed(1))
 
   const lines = [
     `Data: ${EVENTS.toLocaleString('en')} events from ${IPS.toLocaleString('en')} IPs loaded in ${loadSeconds.toFixed(1)} s; ` +
       `full \`/ip-addresses\` body ${(whole.length / 1e6).toFixed(1)} MB, plain blocklist ${(plain.length / 1e6).toFixed(1)} MB; ` +
       `wrk ${SECONDS} s per row. CrowdSec \`/v1/decisions/stream?startup=true\` (${decisionsCount.toLocaleString('en')} decisions): ` +
-      `${coldMs.toFixed(0)} ms cold, ${warmMs.toFixed(0)} ms warm (one request).`,
+      `${coldMs.toFixed(0)} ms cold, ${warmMs.toFixed(0)} ms warm (one request). Load average at the end: ${load.join(' ')}.`,
     '',
     '| route | wrk | requests/s | p50 | p99 | transfer/s | errors |',
     '| --- | --- | ---: | ---: | ---: | ---: | --- |',
