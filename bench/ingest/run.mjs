@@ -206,9 +206,9 @@ console.log(
 )
 for (const [i, b] of bins.entries()) console.log(`daemon ${i + 1}: ${b}`)
 console.log(
-  '| server | target/s | sent | replies matched | rows in SQLite | reply loss | row loss | achieved/s | peak RSS | CPU µs/txn main (all threads) |',
+  `| server | target/s | sent | replies matched | rows in SQLite | reply loss | row loss | achieved/s | peak RSS | CPU µs/txn main (all threads) |${probe ? ' peak MB: main heap / array buffers / writer heap |' : ''}`,
 )
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+console.log(`| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |${probe ? ' --- |' : ''}`)
 for (const rate of rates) {
   const runs = [['null'], ...bins.map((b) => ['daemon', b])]
   for (const [kind, entry] of Array.from({ length: repeat }, () => runs).flat()) {
@@ -217,7 +217,12 @@ for (const rate of rates) {
       kind === 'null'
         ? 'null responder'
         : `sentrypeer -r${bins.length > 1 ? ` (${bins.indexOf(entry) + 1})` : ''}`
-    const mem = probe && kind === 'daemon' ? ` ${JSON.stringify(r.peak)}` : ''
+    const p = r.peak
+    const mem = !probe
+      ? ''
+      : kind === 'daemon'
+        ? ` ${p.heapTotal} / ${p.arrayBuffers} / ${p.writerHeapTotal ?? '-'} |`
+        : ' - |'
     console.log(
       `| ${name} | ${rate} | ${r.created} | ${r.ok} | ${kind === 'daemon' ? r.rows : '-'} | ${pct(r.lossReplies)} | ${kind === 'daemon' ? pct(r.lossRows) : '-'} | ${Math.round(r.achieved)} | ${r.rss.toFixed(1)} MB | ${r.cpuUs.main.toFixed(1)} (${r.cpuUs.total.toFixed(1)}) |${mem}`,
     )
