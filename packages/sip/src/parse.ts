@@ -810,7 +810,8 @@ function checkRequestUri(
   if (uri.charCodeAt(0) === 60 /* < */) return fail(E.BAD_REQUEST_URI, offset, 'Request-URI enclosed in <>')
   const r = parseUriBytes(bytes, offset, end, line, lineStart)
   if (r.ok) {
-    if (r.uri.scheme !== 'tel') {
+    // A sip/sips URI has headers iff it has a '?' (parseUri rejects an empty header list).
+    if (r.uri.scheme !== 'tel' && uri.indexOf('?') !== -1) {
       for (const _ in r.uri.headers) {
         return fail(E.BAD_REQUEST_URI, offset, 'headers are not allowed in a Request-URI (RFC 3261 §19.1.1)')
       }
