@@ -70,9 +70,12 @@ let nextLine = 0
 let bareLfSeen = false
 /** Whether a byte >= 0x80 was seen since the caller last reset it. */
 let highSeen = false
-/** Reused per parse (grown as needed); copied to exact-size arrays for the message. */
-const scratchOffsets: number[] = new Array(1024).fill(0)
-const scratchMeta: number[] = new Array(256).fill(0)
+/**
+ * The header table, five numbers per header (see HeaderTable), reused per parse (grown as needed) and
+ * copied to an exact-size array for the message. Performance: one table (not offsets + ids) is one
+ * copy per message instead of two (bench/parse.ts).
+ */
+const scratchOffsets: number[] = new Array(1280).fill(0)
 
 /**
  * Scan from `i` to the end of the line: returns the index of its CR/LF (or `len`), sets `nextLine` and
@@ -124,7 +127,7 @@ let hdrEnd = 0
 let hdrBareLf = false
 
 /**
- * Scan the header section from `p`: fills `scratchOffsets` / `scratchMeta` and the `hdr*` results.
+ * Scan the header section from `p`: fills `scratchOffsets` and the `hdr*` results.
  * Returns a failure for a malformed or oversized header section.
  */
 function scanHeaders(
@@ -180,12 +183,12 @@ function scanHeaders(
     let ve = e
     while (ve > n && (bytes[ve - 1] === SP || bytes[ve - 1] === HT)) ve--
     if (count >= maxHeaders) return fail(E.TOO_MANY_HEADERS, p, 'too many header fields')
-    const o = count * 4
+    const o = count * 5
     scratchOffsets[o] = p
     scratchOffsets[o + 1] = nameEnd
     scratchOffsets[o + 2] = n
     scratchOffsets[o + 3] = ve
-    scratchMeta[count] = identify(bytes, p, nameEnd) | (isFolded ? FOLDED : 0) | (highSeen ? HIGH : 0)
+    scratchOffsets[o + 4] = identify(bytes, p, nameEnd) | (isFolded ? FOLDED : 0) | (highSeen ? HIGH : 0)
     count++
     p = nextLine
   }
@@ -304,9 +307,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   }
   if (bodyStart > maxHeaderEnd) return fail(E.HEADERS_TOO_LARGE, maxHeaderEnd, 'header section too large')
 
-  const offsets = scratchOffsets.slice(0, count * 4)
-  /** Per header: id | flags (see FOLDED, HIGH). */
-  const meta = scratchMeta.slice(0, count)
+  const offsets = scratchOffsets.slice(0, count * 5)
 
   // ---- well-known headers --------------------------------------------------------------------------
   let iFrom = -1
@@ -321,9 +322,9 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   let contentLength = -1
   let iCt = -1
   let hasContact = false
-  for (let i = 0; i < meta.length; i++) {
+  for (let i = 0; i < count; i++) {
     let first = true
-    switch (meta[i]! & 0xff) {
+    switch (offsets[i * 5 + 4]! & 0xff) {
       case H_VIA:
         if (iVia === -1) iVia = i
         nVia++
@@ -356,11 +357,11 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
         if (first) iDate = i
         break
       case H_CONTENT_LENGTH: {
-        const vs = offsets[i * 4 + 2]!
+        const vs = offsets[i * 5 + 2]!
         const v =
-          (meta[i]! & FOLDED) !== 0
-            ? parseDecimal(valueTextAt(bytes, offsets, meta, head, headStart, i).trim())
-            : digitsAt(bytes, vs, offsets[i * 4 + 3]!, Number.MAX_SAFE_INTEGER)
+          (offsets[i * 5 + 4]! & FOLDED) !== 0
+            ? parseDecimal(valueTextAt(bytes, offsets, head, headStart, i).trim())
+            : digitsAt(bytes, vs, offsets[i * 5 + 3]!, Number.MAX_SAFE_INTEGER)
         if (v < 0) return fail(E.BAD_CONTENT_LENGTH, vs, 'Content-Length is not a decimal number')
         if (contentLength !== -1 && v !== contentLength) {
           return fail(E.CONFLICTING_CONTENT_LENGTH, vs, 'conflicting Content-Length values')
@@ -378,7 +379,11 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
         continue
     }
     if (!first) {
-      return fail(E.DUPLICATE_HEADER, offsets[i * 4]!, `${ID_KEYS[meta[i]! & 0xff]} appears more than once`)
+      return fail(
+        E.DUPLICATE_HEADER,
+        offsets[i * 5]!,
+        `${ID_KEYS[offsets[i * 5 + 4]! & 0xff]} appears more than once`,
+      )
     }
   }
   if (iVia === -1) return missing(bodyStart, 'Via')
@@ -394,11 +399,11 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   // Via
   const via: Via[] = []
   for (let i = iVia; nVia > 0; i++) {
-    if ((meta[i]! & 0xff) !== H_VIA) continue
+    if ((offsets[i * 5 + 4]! & 0xff) !== H_VIA) continue
     nVia--
-    const vs = offsets[i * 4 + 2]!
-    const ve = offsets[i * 4 + 3]!
-    if ((meta[i]! & (FOLDED | HIGH)) === 0) {
+    const vs = offsets[i * 5 + 2]!
+    const ve = offsets[i * 5 + 3]!
+    if ((offsets[i * 5 + 4]! & (FOLDED | HIGH)) === 0) {
       // Performance: parse the value as one via-parm first, and split on commas only when that fails.
       // A comma the via-parm grammar accepts is inside a quoted string, where splitting ignores it too,
       // so the result is the same; this saves a scan for commas and an array per Via (bench/parse.ts).
@@ -419,7 +424,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
         via.push(v)
       }
     } else {
-      const parts = splitList(valueTextAt(bytes, offsets, meta, head, headStart, i))
+      const parts = splitList(valueTextAt(bytes, offsets, head, headStart, i))
       if (via.length + parts.length > limits.maxViaValues) {
         return fail(E.TOO_MANY_HEADERS, vs, 'too many Via values')
       }
@@ -431,25 +436,25 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     }
   }
   // From / To (single values: a comma outside quotes and <> is an error)
-  const from = nameAddrAt(bytes, offsets, meta, head, headStart, iFrom)
+  const from = nameAddrAt(bytes, offsets, head, headStart, iFrom)
   if (from === undefined) {
-    return fail(E.BAD_NAME_ADDR, offsets[iFrom * 4 + 2]!, `bad From: ${nameAddrError.message}`)
+    return fail(E.BAD_NAME_ADDR, offsets[iFrom * 5 + 2]!, `bad From: ${nameAddrError.message}`)
   }
-  const to = nameAddrAt(bytes, offsets, meta, head, headStart, iTo)
+  const to = nameAddrAt(bytes, offsets, head, headStart, iTo)
   if (to === undefined)
-    return fail(E.BAD_NAME_ADDR, offsets[iTo * 4 + 2]!, `bad To: ${nameAddrError.message}`)
+    return fail(E.BAD_NAME_ADDR, offsets[iTo * 5 + 2]!, `bad To: ${nameAddrError.message}`)
   // Contact
   const contact: NameAddr[] = []
   if (hasContact) {
-    for (let i = 0; i < meta.length; i++) {
-      if ((meta[i]! & 0xff) !== H_CONTACT) continue
-      const vs = offsets[i * 4 + 2]!
-      const ve = offsets[i * 4 + 3]!
+    for (let i = 0; i < count; i++) {
+      if ((offsets[i * 5 + 4]! & 0xff) !== H_CONTACT) continue
+      const vs = offsets[i * 5 + 2]!
+      const ve = offsets[i * 5 + 3]!
       if (ve - vs === 1 && bytes[vs] === 42 /* * */) {
         contact.push({ uri: '*', params: newParams(), raw: '*' })
         continue
       }
-      if ((meta[i]! & (FOLDED | HIGH)) === 0) {
+      if ((offsets[i * 5 + 4]! & (FOLDED | HIGH)) === 0) {
         // As for Via: one name-addr first (a comma it accepts is inside quotes or <>, where splitting
         // ignores it too), the list split only when that fails.
         if (contact.length < limits.maxContactValues) {
@@ -469,7 +474,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
           contact.push(c)
         }
       } else {
-        const v = valueTextAt(bytes, offsets, meta, head, headStart, i)
+        const v = valueTextAt(bytes, offsets, head, headStart, i)
         if (v === '*') {
           contact.push({ uri: '*', params: newParams(), raw: '*' })
           continue
@@ -490,8 +495,8 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     }
   }
   // Call-ID: word [ "@" word ], no whitespace or controls (RFC 3261 §25.1)
-  const cidStart = offsets[iCallId * 4 + 2]!
-  const cidEnd = offsets[iCallId * 4 + 3]!
+  const cidStart = offsets[iCallId * 5 + 2]!
+  const cidEnd = offsets[iCallId * 5 + 3]!
   if (cidEnd === cidStart) return fail(E.BAD_CALL_ID, cidStart, 'empty Call-ID')
   for (let i = cidStart; i < cidEnd; i++) {
     const c = bytes[i]!
@@ -500,11 +505,11 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   const callId = head.slice(cidStart - headStart, cidEnd - headStart)
   // CSeq: 1*DIGIT LWS Method. Performance: read from the bytes (no value string, no method string for a
   // request: the method is compared with the Request-Line's bytes); folded or non-ASCII values use text.
-  const cseqAt = offsets[iCseq * 4 + 2]!
+  const cseqAt = offsets[iCseq * 5 + 2]!
   let seq = 0
   let cseqMethod: string
-  if ((meta[iCseq]! & (FOLDED | HIGH)) === 0) {
-    const ve = offsets[iCseq * 4 + 3]!
+  if ((offsets[iCseq * 5 + 4]! & (FOLDED | HIGH)) === 0) {
+    const ve = offsets[iCseq * 5 + 3]!
     let k = cseqAt
     while (k < ve) {
       const c = bytes[k]! - 48
@@ -531,7 +536,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
       cseqMethod = method
     } else cseqMethod = head.slice(ms - headStart, ve - headStart)
   } else {
-    const cseqText = valueTextAt(bytes, offsets, meta, head, headStart, iCseq)
+    const cseqText = valueTextAt(bytes, offsets, head, headStart, iCseq)
     let sp = 0
     while (sp < cseqText.length) {
       const c = cseqText.charCodeAt(sp) - 48
@@ -560,17 +565,17 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   // Max-Forwards
   let maxForwards: number | undefined
   if (iMaxFwd !== -1) {
-    const vs = offsets[iMaxFwd * 4 + 2]!
+    const vs = offsets[iMaxFwd * 5 + 2]!
     const v =
-      (meta[iMaxFwd]! & FOLDED) !== 0
-        ? parseDecimal(valueTextAt(bytes, offsets, meta, head, headStart, iMaxFwd), MAX_MAX_FORWARDS)
-        : digitsAt(bytes, vs, offsets[iMaxFwd * 4 + 3]!, MAX_MAX_FORWARDS)
+      (offsets[iMaxFwd * 5 + 4]! & FOLDED) !== 0
+        ? parseDecimal(valueTextAt(bytes, offsets, head, headStart, iMaxFwd), MAX_MAX_FORWARDS)
+        : digitsAt(bytes, vs, offsets[iMaxFwd * 5 + 3]!, MAX_MAX_FORWARDS)
     if (v < 0) return fail(E.BAD_MAX_FORWARDS, vs, 'Max-Forwards is not a number in 0..255')
     maxForwards = v
   }
   // Date
-  if (iDate !== -1 && !DATE_RE.test(valueTextAt(bytes, offsets, meta, head, headStart, iDate))) {
-    return fail(E.BAD_DATE, offsets[iDate * 4 + 2]!, 'Date is not an RFC 1123 date in GMT')
+  if (iDate !== -1 && !DATE_RE.test(valueTextAt(bytes, offsets, head, headStart, iDate))) {
+    return fail(E.BAD_DATE, offsets[iDate * 5 + 2]!, 'Date is not an RFC 1123 date in GMT')
   }
 
   // ---- body ----------------------------------------------------------------------------------------
@@ -578,7 +583,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   let bodyEnd: number
   if (contentLength !== -1) {
     if (contentLength > limits.maxBodyBytes) {
-      return fail(E.BODY_TOO_LARGE, offsets[iCl * 4 + 2]!, `Content-Length above ${limits.maxBodyBytes}`)
+      return fail(E.BODY_TOO_LARGE, offsets[iCl * 5 + 2]!, `Content-Length above ${limits.maxBodyBytes}`)
     }
     if (contentLength > available) {
       if (stream || lenient?.contentLengthExceedsBody !== true) {
@@ -598,7 +603,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     bodyEnd = len
   }
 
-  const table: HeaderTable = { offsets, meta, head, headStart }
+  const table: HeaderTable = { offsets, count, head, headStart }
   const message = new SipMessageImpl(bytes, table)
   message.kind = sl.kind
   if (isRequest) {
@@ -628,17 +633,10 @@ function missing(at: number, name: string): Fail {
 }
 
 /** Unfolded, trimmed text of header `i` (see HeaderTable). */
-function valueTextAt(
-  bytes: Uint8Array,
-  offsets: number[],
-  meta: number[],
-  head: string,
-  base: number,
-  i: number,
-): string {
-  const f = meta[i]!
-  const vs = offsets[i * 4 + 2]!
-  const ve = offsets[i * 4 + 3]!
+function valueTextAt(bytes: Uint8Array, offsets: number[], head: string, base: number, i: number): string {
+  const f = offsets[i * 5 + 4]!
+  const vs = offsets[i * 5 + 2]!
+  const ve = offsets[i * 5 + 3]!
   const s = (f & HIGH) !== 0 ? decode(bytes, vs, ve) : head.slice(vs - base, ve - base)
   return (f & FOLDED) !== 0 ? unfold(s) : s
 }
@@ -647,14 +645,13 @@ function valueTextAt(
 function nameAddrAt(
   bytes: Uint8Array,
   offsets: number[],
-  meta: number[],
   head: string,
   base: number,
   i: number,
 ): NameAddr | undefined {
-  return (meta[i]! & (FOLDED | HIGH)) === 0
-    ? parseNameAddrBytes(bytes, offsets[i * 4 + 2]!, offsets[i * 4 + 3]!, head, base)
-    : parseNameAddr(valueTextAt(bytes, offsets, meta, head, base, i))
+  return (offsets[i * 5 + 4]! & (FOLDED | HIGH)) === 0
+    ? parseNameAddrBytes(bytes, offsets[i * 5 + 2]!, offsets[i * 5 + 3]!, head, base)
+    : parseNameAddr(valueTextAt(bytes, offsets, head, base, i))
 }
 
 const NO_LENIENCIES: Leniency[] = Object.freeze([]) as unknown as Leniency[]

@@ -27,10 +27,14 @@ function view(bytes: Uint8Array, start: number, end: number): Uint8Array {
  * (nameStart, nameEnd, valueStart, valueEnd), a folded flag and the canonical key of each name.
  */
 export interface HeaderTable {
+  /**
+   * Five numbers per header: nameStart, nameEnd, valueStart, valueEnd, and the header id (low 8 bits,
+   * see header-names.ts) | 0x100 folded | 0x200 bytes >= 0x80.
+   */
   offsets: number[]
-  /** Per header: the header id (low 8 bits, see header-names.ts) | 0x100 folded | 0x200 bytes >= 0x80. */
-  meta: number[]
-  /** The header section decoded one char per byte, and its byte offset in the input. */
+  /** Number of headers. */
+  count: number
+  /** The start line and header section decoded one char per byte, and its byte offset in the input. */
   head: string
   headStart: number
 }
@@ -95,14 +99,14 @@ export class SipMessageImpl {
 
   /** Unfolded, trimmed value of header `i` (cached). */
   valueAt(i: number): string {
-    if (this.#values === undefined) this.#values = new Array(this.#table.meta.length)
+    if (this.#values === undefined) this.#values = new Array(this.#table.count)
     const cache = this.#values
     let v = cache[i]
     if (v === undefined) {
       const t = this.#table
-      const vs = t.offsets[i * 4 + 2]!
-      const ve = t.offsets[i * 4 + 3]!
-      const f = t.meta[i]!
+      const vs = t.offsets[i * 5 + 2]!
+      const ve = t.offsets[i * 5 + 3]!
+      const f = t.offsets[i * 5 + 4]!
       v = (f & 0x200) !== 0 ? decode(this.#bytes, vs, ve) : t.head.slice(vs - t.headStart, ve - t.headStart)
       if ((f & 0x100) !== 0) v = unfold(v).trim()
       cache[i] = v
@@ -114,8 +118,8 @@ export class SipMessageImpl {
     if (this.#headers === undefined) {
       const o = this.#table.offsets
       const out: SipHeader[] = []
-      for (let i = 0; i < this.#table.meta.length; i++) {
-        out.push({ name: decode(this.#bytes, o[i * 4]!, o[i * 4 + 1]!), value: this.valueAt(i) })
+      for (let i = 0; i < this.#table.count; i++) {
+        out.push({ name: decode(this.#bytes, o[i * 5]!, o[i * 5 + 1]!), value: this.valueAt(i) })
       }
       this.#headers = out
     }
@@ -125,9 +129,9 @@ export class SipMessageImpl {
   header(name: string): string | undefined {
     const key = canonicalName(name)
     const id = headerId(key)
-    const meta = this.#table.meta
+    const t = this.#table
     if (id !== H_OTHER) {
-      for (let i = 0; i < meta.length; i++) if ((meta[i]! & 0xff) === id) return this.valueAt(i)
+      for (let i = 0; i < t.count; i++) if ((t.offsets[i * 5 + 4]! & 0xff) === id) return this.valueAt(i)
       return undefined
     }
     const keys = this.#keys()
@@ -154,12 +158,12 @@ export class SipMessageImpl {
     if (this.#keyCache === undefined) {
       const t = this.#table
       const keys: string[] = []
-      for (let i = 0; i < t.meta.length; i++) {
-        const id = t.meta[i]! & 0xff
+      for (let i = 0; i < t.count; i++) {
+        const id = t.offsets[i * 5 + 4]! & 0xff
         keys.push(
           id !== H_OTHER
             ? ID_KEYS[id]!
-            : canonicalName(decode(this.#bytes, t.offsets[i * 4]!, t.offsets[i * 4 + 1]!)),
+            : canonicalName(decode(this.#bytes, t.offsets[i * 5]!, t.offsets[i * 5 + 1]!)),
         )
       }
       this.#keyCache = keys
@@ -168,8 +172,8 @@ export class SipMessageImpl {
   }
 
   #first(id: number): string | undefined {
-    const meta = this.#table.meta
-    for (let i = 0; i < meta.length; i++) if ((meta[i]! & 0xff) === id) return this.valueAt(i)
+    const t = this.#table
+    for (let i = 0; i < t.count; i++) if ((t.offsets[i * 5 + 4]! & 0xff) === id) return this.valueAt(i)
     return undefined
   }
 
