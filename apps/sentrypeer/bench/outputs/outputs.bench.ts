@@ -1,7 +1,7 @@
 // Event outputs benchmark: cost of Outputs.write() on the packet path and end-to-end throughput of the
 // JSON log, the syslog sink (through logger(1) to a Unix datagram receiver) and the webhook (to a local
 // node:http server in a child process).
-// Run (from apps/sentrypeer): node --import ./bench/outputs/register.mjs bench/outputs/outputs.bench.ts
+// Run (from apps/sentrypeer): node --import ../../scripts/ts-resolve.mjs bench/outputs/outputs.bench.ts
 // Sizes: BENCH_JSON_EVENTS (default 200000), BENCH_SYSLOG_EVENTS (20000), BENCH_WEBHOOK_EVENTS (5000).
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'

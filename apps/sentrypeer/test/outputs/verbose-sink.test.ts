@@ -65,7 +65,7 @@ describe('createVerboseSink', () => {
 
 describe('verbose output of a real process', () => {
   it("goes to the process's stderr, one line per event, nothing on stdout", async () => {
-    const hook = fileURLToPath(new URL('./ts-resolve.mjs', import.meta.url))
+    const hook = fileURLToPath(new URL('../../../../scripts/ts-resolve.mjs', import.meta.url))
     const outputs = fileURLToPath(new URL('../../src/outputs/index.ts', import.meta.url))
     const helpers = fileURLToPath(new URL('./helpers.ts', import.meta.url))
     const script = [

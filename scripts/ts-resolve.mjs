@@ -1,5 +1,6 @@
-// Lets Node run the TypeScript bench files directly (Node >= 22.18 strips types): relative imports are
-// written with `.js` extensions, as the TypeScript sources use them, and resolve to the `.ts` file.
+// Lets Node run TypeScript files directly (Node >= 22.18 strips types) in benchmarks and test child
+// processes: relative imports are written with `.js` extensions, as the TypeScript sources use them, and
+// resolve to the `.ts` file. Use: `node --import <repo>/scripts/ts-resolve.mjs file.ts`.
 import { registerHooks } from 'node:module'
 
 registerHooks({
