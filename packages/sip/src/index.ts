@@ -40,6 +40,7 @@ export type { FramerEvent, FramerInit, FramerLimits, SipFramer } from './framer.
 export { createFramer } from './framer.js'
 export { parse } from './parse.js'
 export { parseUri } from './parse-uri.js'
+export { SIP_METHODS, type SipMethod } from './sip-methods.js'
 export type {
   CSeq,
   NameAddr,

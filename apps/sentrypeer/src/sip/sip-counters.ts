@@ -1,20 +1,6 @@
+import { SIP_METHODS } from '@sentrypeer/sip'
 /** Methods counted by name; any other method token is counted as `OTHER` (keeps the object bounded). */
-export const COUNTED_METHODS = [
-  'INVITE',
-  'ACK',
-  'BYE',
-  'CANCEL',
-  'OPTIONS',
-  'REGISTER',
-  'PRACK',
-  'SUBSCRIBE',
-  'NOTIFY',
-  'PUBLISH',
-  'INFO',
-  'REFER',
-  'MESSAGE',
-  'UPDATE',
-] as const
+export const COUNTED_METHODS = SIP_METHODS
 
 export type SipTransport = 'udp' | 'tcp' | 'tls'
 

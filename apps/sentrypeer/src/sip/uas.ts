@@ -1,19 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { buildResponse, type SipRequest, stableToTag } from '@sentrypeer/sip'
+import { buildResponse, SIP_METHODS, type SipRequest, stableToTag } from '@sentrypeer/sip'
 
 /** Methods the UAS claims to support (its Allow header). */
 export const UAS_ALLOW = 'INVITE, ACK, CANCEL, OPTIONS, BYE, REGISTER'
 /** RFC methods the UAS knows but does not allow: answered 405 with Allow (RFC 3261 §21.4.6). */
-const KNOWN_NOT_ALLOWED = new Set([
-  'PRACK',
-  'SUBSCRIBE',
-  'NOTIFY',
-  'PUBLISH',
-  'INFO',
-  'REFER',
-  'MESSAGE',
-  'UPDATE',
-])
+const KNOWN_NOT_ALLOWED: ReadonlySet<string> = new Set(
+  SIP_METHODS.filter((m) => !UAS_ALLOW.split(', ').includes(m)),
+)
 
 export interface UasInit {
   /** Server header of every response, e.g. `FPBX-16.0.33(18.20.0)`. */
