@@ -5,6 +5,9 @@ import { newParams } from './params-object.js'
 import { parseUri, parseUriBytes, schemeEnd } from './parse-uri.js'
 import type { NameAddr, SipParams, SipUri } from './types.js'
 
+/** @internal What `parseNameAddrBytes(..., build = false)` returns for a valid value (nothing is built). */
+export const VALID: NameAddr = Object.freeze({ uri: '', params: Object.freeze({}), raw: '' })
+
 /** @internal Where and why the last `parseNameAddr` call failed. */
 export const nameAddrError = { offset: 0, message: '' }
 
@@ -221,10 +224,11 @@ export function parseNameAddrBytes(
   end: number,
   text: string,
   base: number,
+  build = true,
 ): NameAddr | undefined {
   let i = start
   let displayName: string | undefined
-  let uri: string
+  let uri = ''
   let kind: number
   let us = 0
   let ue = 0
@@ -232,7 +236,7 @@ export function parseNameAddrBytes(
   if (i < end && b[i] === 34 /* " */) {
     const q = quotedEndB(b, i, end)
     if (q < 0) return err(i - start, 'unterminated quoted display name')
-    displayName = quotedValueB(b, i, q, text, base)
+    if (build) displayName = quotedValueB(b, i, q, text, base)
     i = skipWsB(b, q, end)
     if (i >= end || b[i] !== 60) return err(i - start, 'expected "<" after display name')
     angle = true
@@ -251,7 +255,7 @@ export function parseNameAddrBytes(
     }
     if (j < end && b[j] === 60 /* < */) {
       angle = true
-      if (nameEnd > i) {
+      if (nameEnd > i && build) {
         const name = text.slice(i - base, nameEnd - base)
         displayName = singleSpaced ? name : name.replace(/[ \t]+/g, ' ')
       }
@@ -264,7 +268,7 @@ export function parseNameAddrBytes(
     if (close >= end) return err(i - start, 'unterminated "<"')
     kind = checkUriB(b, i + 1, close)
     if (kind < 0) return err(i + 1 - start, 'bad URI inside <>')
-    uri = text.slice(i + 1 - base, close - base)
+    if (build) uri = text.slice(i + 1 - base, close - base)
     us = i + 1
     ue = close
     i = close + 1
@@ -280,10 +284,11 @@ export function parseNameAddrBytes(
     if (special) return err(us - start, 'a URI with "?" or "," must be enclosed in <>')
     kind = checkUriB(b, us, i)
     if (kind < 0) return err(us - start, 'bad addr-spec')
-    uri = text.slice(us - base, i - base)
+    if (build) uri = text.slice(us - base, i - base)
     ue = i
   }
   if (scanParamsB(b, i, end, text, base) < 0) return err(scanError.offset - start, scanError.message)
+  if (!build) return VALID
   const tag = picked.tag
   const na = new NameAddrImpl(
     text.slice(start - base, end - base),

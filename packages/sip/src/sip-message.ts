@@ -39,6 +39,17 @@ export interface HeaderTable {
   headStart: number
 }
 
+/** @internal `contactsOf` of parse.ts (passed in, so that this module does not import the parser). */
+export type ContactsOf = (
+  bytes: Uint8Array,
+  offsets: number[],
+  count: number,
+  head: string,
+  headStart: number,
+  maxContacts: number,
+  build: boolean,
+) => NameAddr[] | object
+
 /**
  * @internal The one implementation of SipRequest and SipResponse (kept private: only types are public,
  * where every field is readonly). `parse` fills the fields directly.
@@ -58,7 +69,6 @@ export class SipMessageImpl {
   callId = ''
   cseq: CSeq = NO_CSEQ
   maxForwards: number | undefined = undefined
-  contact: readonly NameAddr[] = NONE
   contentLength: number | undefined = undefined
   leniencies: readonly Leniency[] = NONE
   /** Byte offsets of the message start, the body start and the end (views are made on first access). */
@@ -72,10 +82,35 @@ export class SipMessageImpl {
   #headers: SipHeader[] | undefined
   #values: (string | undefined)[] | undefined
   #keyCache: string[] | undefined
+  #contact: NameAddr[] | undefined
+  #contactsOf: ContactsOf | undefined
+  #maxContacts = 0
 
   constructor(bytes: Uint8Array, table: HeaderTable) {
     this.#bytes = bytes
     this.#table = table
+  }
+
+  /**
+   * The message has Contact values, checked by `parse`; `build` makes them on first access of `contact`
+   * (the same function that checked them, so it cannot fail now).
+   */
+  setContacts(build: ContactsOf, max: number): void {
+    this.#contactsOf = build
+    this.#maxContacts = max
+  }
+
+  get contact(): readonly NameAddr[] {
+    if (this.#contact === undefined) {
+      const t = this.#table
+      const build = this.#contactsOf
+      const r =
+        build === undefined
+          ? []
+          : build(this.#bytes, t.offsets, t.count, t.head, t.headStart, this.#maxContacts, true)
+      this.#contact = Array.isArray(r) ? r : []
+    }
+    return this.#contact
   }
 
   setSpan(start: number, bodyStart: number, end: number): void {
