@@ -85,6 +85,7 @@ export class SipMessageImpl {
   #contact: NameAddr[] | undefined
   #contactsOf: ContactsOf | undefined
   #maxContacts = 0
+  #userAgent: string | null | undefined
 
   constructor(bytes: Uint8Array, table: HeaderTable) {
     this.#bytes = bytes
@@ -138,15 +139,21 @@ export class SipMessageImpl {
     const cache = this.#values
     let v = cache[i]
     if (v === undefined) {
-      const t = this.#table
-      const vs = t.offsets[i * 5 + 2]!
-      const ve = t.offsets[i * 5 + 3]!
-      const f = t.offsets[i * 5 + 4]!
-      v = (f & 0x200) !== 0 ? decode(this.#bytes, vs, ve) : t.head.slice(vs - t.headStart, ve - t.headStart)
-      if ((f & 0x100) !== 0) v = unfold(v).trim()
+      v = this.#text(i)
       cache[i] = v
     }
     return v
+  }
+
+  /** Unfolded, trimmed value of header `i` (not cached). */
+  #text(i: number): string {
+    const t = this.#table
+    const vs = t.offsets[i * 5 + 2]!
+    const ve = t.offsets[i * 5 + 3]!
+    const f = t.offsets[i * 5 + 4]!
+    const v =
+      (f & 0x200) !== 0 ? decode(this.#bytes, vs, ve) : t.head.slice(vs - t.headStart, ve - t.headStart)
+    return (f & 0x100) !== 0 ? unfold(v).trim() : v
   }
 
   get headers(): SipHeader[] {
@@ -212,8 +219,24 @@ export class SipMessageImpl {
     return undefined
   }
 
+  /**
+   * Performance: User-Agent is read for nearly every message a honeypot sees; it has its own cache
+   * slot, so reading it does not allocate the per-header value cache (bench/parse.ts).
+   */
   get userAgent(): string | undefined {
-    return this.#first(H_USER_AGENT)
+    let ua = this.#userAgent
+    if (ua === undefined) {
+      ua = null
+      const t = this.#table
+      for (let i = 0; i < t.count; i++) {
+        if ((t.offsets[i * 5 + 4]! & 0xff) === H_USER_AGENT) {
+          ua = this.#values?.[i] ?? this.#text(i)
+          break
+        }
+      }
+      this.#userAgent = ua
+    }
+    return ua ?? undefined
   }
 
   get contentType(): string | undefined {
