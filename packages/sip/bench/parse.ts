@@ -4,7 +4,9 @@
  * each round). Prints a Markdown table of the median messages/second per contender and message.
  *
  * Run: `npx -y pnpm@12.21.0 --filter @sentrypeer/sip bench` (builds dist/ first).
- * Options: ROUNDS (default 25), SLICE_MS (default 40), SIP_DIST (module to test, default dist/).
+ * Options: ROUNDS (default 25), SLICE_MS (default 40), SIP_DIST (module to test, default dist/),
+ * SIP_BASE (another build of the package, e.g. of an earlier commit: timed in the same rounds, with a
+ * column of our rate over its rate, to judge a change on a loaded machine; it is not an "other" parser).
  */
 
 import { availableParallelism, cpus } from 'node:os'
@@ -14,6 +16,7 @@ import {
   comparable,
   jssipContender,
   loadSentrypeer,
+  sentrypeerContender,
   sipContender,
   sipJsContender,
 } from './contenders.js'
@@ -23,7 +26,13 @@ const ROUNDS = Number(process.env.ROUNDS ?? 25)
 const SLICE_MS = Number(process.env.SLICE_MS ?? 40)
 
 const ours = await loadSentrypeer()
-const contenders: Contender[] = [...(ours ? [ours] : []), sipContender, sipJsContender, jssipContender]
+let base: Contender | undefined
+if (process.env.SIP_BASE) {
+  const mod = (await import(process.env.SIP_BASE)) as { parse: Parameters<typeof sentrypeerContender>[0] }
+  base = { ...sentrypeerContender(mod.parse), name: '@sentrypeer/sip SIP_BASE' }
+}
+const others: Contender[] = [sipContender, sipJsContender, jssipContender]
+const contenders: Contender[] = [...(ours ? [ours] : []), ...(base ? [base] : []), ...others]
 if (!ours) console.log('note: @sentrypeer/sip parse() not found in dist/ (build first); competitors only\n')
 
 // 1. Same fields: every contender must return the same values for every message.
@@ -93,6 +102,7 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US')
 
 const header = ['message', 'bytes', ...contenders.map((c) => c.name)]
 if (ours) header.push('ours / fastest other (median of per-round ratios)')
+if (ours && base) header.push('ours / SIP_BASE')
 const rows: string[][] = []
 for (const m of BENCH_MESSAGES) {
   const medians = contenders.map((c) => median(rates.get(key(c, m)) ?? [0]))
@@ -100,9 +110,15 @@ for (const m of BENCH_MESSAGES) {
   if (ours) {
     // Per round: our rate over the best other rate of the same round (slices close in time, so a
     // change in machine load hits both), then the median over the rounds.
-    const series = contenders.map((c) => rates.get(key(c, m)) ?? [])
-    const ratios = series[0]!.map((r, round) => r / Math.max(...series.slice(1).map((s) => s[round] ?? 0)))
+    const series = (cs: Contender[]) => cs.map((c) => rates.get(key(c, m)) ?? [])
+    const [own = []] = series([ours])
+    const otherSeries = series(others)
+    const ratios = own.map((r, round) => r / Math.max(...otherSeries.map((s) => s[round] ?? 0)))
     row.push(`${median(ratios).toFixed(2)}x`)
+    if (base) {
+      const [b = []] = series([base])
+      row.push(`${median(own.map((r, round) => r / (b[round] ?? Number.NaN))).toFixed(2)}x`)
+    }
   }
   rows.push(row)
 }
