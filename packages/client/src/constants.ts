@@ -18,8 +18,12 @@ export const MAX_CURSOR_LENGTH = 512
  */
 export const MAX_NUMBER_LENGTH = 64
 
-/** Number of recent events returned in the per-IP and per-number detail responses by default. */
-export const DEFAULT_RECENT_EVENTS = 20
+/**
+ * Number of recent events returned in the per-IP and per-number detail responses by default: none, so
+ * `GET /ip-addresses/{ip}` answers what SentryPeer in C answers (the summary) at the speed of an index
+ * look-up; ask for events with `recent=N`.
+ */
+export const DEFAULT_RECENT_EVENTS = 0
 
 /** Largest `recent` value on detail routes. */
 export const MAX_RECENT_EVENTS = 1_000

@@ -51,9 +51,6 @@ export const YIELD_EVERY = 2_000
 /** Summaries written per chunk when a whole list is streamed. */
 export const STREAM_CHUNK_ITEMS = 2_000
 
-/** Default number of recent events in detail responses. */
-export const DEFAULT_RECENT_EVENTS = 20
-
 /** Name of the ipset sets and of the nftables table. */
 export const BLOCKLIST_SET_V4 = 'sentrypeer-v4'
 export const BLOCKLIST_SET_V6 = 'sentrypeer-v6'

@@ -6,6 +6,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import {
   API_ROUTES,
   type ApiRoute,
+  DEFAULT_RECENT_EVENTS,
   type DecisionsStreamResponse,
   type ErrorBody,
   MAX_PAGE_LIMIT,
@@ -39,7 +40,6 @@ import {
   DEFAULT_MAX_SSE_CLIENTS,
   DEFAULT_MAX_URL_LENGTH,
   DEFAULT_METHOD_CACHE_SIZE,
-  DEFAULT_RECENT_EVENTS,
   DEFAULT_SSE_HEARTBEAT_MS,
   DEFAULT_SSE_MAX_BUFFERED_BYTES,
   STREAM_CHUNK_ITEMS,

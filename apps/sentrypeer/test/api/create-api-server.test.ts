@@ -133,10 +133,12 @@ describe('createApiServer without a token (loopback)', () => {
       user_agent: 'sipvicious',
       transport: 'udp',
     })
-    const v6 = await api.getIpAddress('2001:db8::3')
+    const v6 = await api.getIpAddress('2001:db8::3', { recent: 20 })
     expect(v6.recent_events).toHaveLength(1)
     const summaryOnly = await api.getIpAddress('203.0.113.1', { recent: 0 })
     expect(summaryOnly).toEqual({ ...detail, recent_events: [] })
+    // By default the route answers what SentryPeer in C answers: the summary, no events.
+    expect(await api.getIpAddress('203.0.113.1')).toEqual(summaryOnly)
     await expect(api.getIpAddress('192.0.2.99', { recent: 0 })).rejects.toMatchObject({ status: 404 })
 
     const unknown = await api.getIpAddress('192.0.2.99').catch((e: unknown) => e)
@@ -155,7 +157,7 @@ describe('createApiServer without a token (loopback)', () => {
     const page = await api.listNumbers({ limit: 5 })
     expect(page.called_numbers).toHaveLength(5)
     expect(page.next_cursor).not.toBeNull()
-    const one = await api.getNumber('101')
+    const one = await api.getNumber('101', { recent: 20 })
     expect(one).toMatchObject({ phone_number_found: '101', called_number: '101', seen_count: 1 })
     expect(one.recent_events[0]?.source_ip).toBe('203.0.113.1')
     await expect(api.getNumber('999999')).rejects.toMatchObject({
