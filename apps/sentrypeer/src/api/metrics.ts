@@ -1,3 +1,4 @@
+import { SIP_METHODS } from '@sentrypeer/sip'
 import { MAX_SERIES_PER_METRIC } from './constants.js'
 
 /** Label values of one series. */
@@ -43,22 +44,7 @@ export interface Metrics {
 }
 
 /** RFC 3261 §27.4 methods and the registered extensions; anything else is labelled OTHER. */
-const KNOWN_METHODS = new Set([
-  'INVITE',
-  'ACK',
-  'BYE',
-  'CANCEL',
-  'REGISTER',
-  'OPTIONS',
-  'PRACK',
-  'SUBSCRIBE',
-  'NOTIFY',
-  'PUBLISH',
-  'INFO',
-  'REFER',
-  'MESSAGE',
-  'UPDATE',
-])
+const KNOWN_METHODS: ReadonlySet<string> = new Set(SIP_METHODS)
 
 /** Normalizes an untrusted SIP method into a bounded label value. */
 export function methodLabel(method: string): string {
