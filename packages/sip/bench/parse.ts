@@ -7,6 +7,11 @@
  * Options: ROUNDS (default 25), SLICE_MS (default 40), SIP_DIST (module to test, default dist/),
  * SIP_BASE (another build of the package, e.g. of an earlier commit: timed in the same rounds, with a
  * column of our rate over its rate, to judge a change on a loaded machine; it is not an "other" parser).
+ *
+ * Instruction counts (repeatable on a loaded machine, unlike times): INSTR_MESSAGE=<index into the
+ * corpus> INSTR_N=<n> warms up with 30,000 parses of that message through our adapter, then runs n more
+ * and exits; run it under `valgrind --tool=cachegrind --cache-sim=no` with n = 0 and n = 20000 and divide
+ * the difference of the `I refs` by 20,000 (see docs/benchmarks.md).
  */
 
 import { availableParallelism, cpus } from 'node:os'
@@ -30,6 +35,14 @@ let base: Contender | undefined
 if (process.env.SIP_BASE) {
   const mod = (await import(process.env.SIP_BASE)) as { parse: Parameters<typeof sentrypeerContender>[0] }
   base = { ...sentrypeerContender(mod.parse), name: '@sentrypeer/sip SIP_BASE' }
+}
+if (process.env.INSTR_MESSAGE !== undefined && ours) {
+  const bytes = BENCH_MESSAGES[Number(process.env.INSTR_MESSAGE)]!.bytes
+  const n = Number(process.env.INSTR_N ?? 0)
+  let s = 0
+  for (let i = 0; i < 30_000 + n; i++) s += ours.parse(bytes)?.callId?.length ?? 0
+  if (s === -1) console.log(s)
+  process.exit(0)
 }
 const others: Contender[] = [sipContender, sipJsContender, jssipContender]
 const contenders: Contender[] = [...(ours ? [ours] : []), ...(base ? [base] : []), ...others]
