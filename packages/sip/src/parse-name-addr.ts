@@ -2,7 +2,7 @@ import { quotedEndB, quotedValueB, scanError, scanParamsB, skipWsB, spanB } from
 import { TOKEN } from './char-classes.js'
 import { paramsError, picked, quotedString, scanParams, skipWs, spanClass } from './header-params.js'
 import { newParams } from './params-object.js'
-import { parseUri, parseUriBytes, schemeEnd } from './parse-uri.js'
+import { parseUri, schemeEnd, uriFromBytes } from './parse-uri.js'
 import type { NameAddr, SipParams, SipUri } from './types.js'
 
 /** @internal What `parseNameAddrBytes(..., build = false)` returns for a valid value (nothing is built). */
@@ -18,34 +18,86 @@ function err(offset: number, message: string): undefined {
 }
 
 class NameAddrImpl implements NameAddr {
-  readonly displayName?: string
-  readonly uri: string
   readonly tag?: string
-  readonly raw: string
+  #displayName: string | undefined
+  /** Display name still to make from the bytes: 0 none (or made), 1 quoted, 2 tokens, 3 with LWS runs. */
+  #dk = 0
+  #ds = 0
+  #de = 0
+  /** `raw` and `uri`; when parsed from bytes, sliced from the source text on first access. */
+  #raw: string | undefined
+  #uri: string | undefined
   readonly #paramsAt: number
   #params: SipParams | undefined
   #parsed: SipUri | undefined | null
-  /** Where the URI sits in the input when parsed from bytes (so `parsedUri` can parse from bytes too). */
+  /** Where the value and its URI sit in the input when parsed from bytes (see `setSource`). */
   #b: Uint8Array | undefined
   #text = ''
   #base = 0
+  #rs = 0
+  #re = 0
   #us = 0
   #ue = 0
 
   constructor(
-    raw: string,
-    uri: string,
+    raw: string | undefined,
+    uri: string | undefined,
     known: boolean,
     displayName: string | undefined,
     paramsAt: number,
     tag: string | undefined,
   ) {
-    this.raw = raw
+    this.#raw = raw
     this.#parsed = known ? null : undefined
-    this.uri = uri
-    if (displayName !== undefined) this.displayName = displayName
+    this.#uri = uri
+    this.#displayName = displayName
     this.#paramsAt = paramsAt
     if (tag !== undefined) this.tag = tag
+  }
+
+  /** The display name (unquoted, unescaped; tokens joined by one SP), if there is one. */
+  get displayName(): string | undefined {
+    if (this.#dk !== 0) {
+      const text = this.#text
+      const base = this.#base
+      if (this.#dk === 1) this.#displayName = quotedValueB(this.#b!, this.#ds, this.#de, text, base)
+      else {
+        const name = text.slice(this.#ds - base, this.#de - base)
+        this.#displayName = this.#dk === 2 ? name : name.replace(/[ \t]+/g, ' ')
+      }
+      this.#dk = 0
+    }
+    return this.#displayName
+  }
+
+  /**
+   * @internal The display name is bytes[ds, de) (after `setSource`): kind 1 a quoted string, 2 tokens,
+   * 3 tokens with LWS runs to collapse. Performance: made only when read (bench/parse.ts).
+   */
+  setDisplay(kind: number, ds: number, de: number): void {
+    this.#dk = kind
+    this.#ds = ds
+    this.#de = de
+  }
+
+  /** The whole value (unfolded, trimmed). */
+  get raw(): string {
+    let r = this.#raw
+    if (r === undefined) {
+      r = this.#text.slice(this.#rs - this.#base, this.#re - this.#base)
+      this.#raw = r
+    }
+    return r
+  }
+
+  /** The URI as written (without `<>`). */
+  get uri(): string {
+    let u = this.#uri
+    if (u === undefined) {
+      u = this.#text.slice(this.#us - this.#base, this.#ue - this.#base)
+      this.#uri = u
+    }
+    return u
   }
 
   /** Header parameters (built on first access). */
@@ -58,23 +110,34 @@ class NameAddrImpl implements NameAddr {
     return this.#params
   }
 
-  /** The URI parsed on first access (sip, sips and tel URIs; undefined for others or when malformed). */
-  /** @internal */
-  setSource(b: Uint8Array, start: number, end: number, text: string, base: number): this {
+  /**
+   * @internal The value was parsed from bytes: it spans [rs, re) and its URI [us, ue) of `text`, the
+   * bytes decoded one char per byte from byte offset `base`. Performance: `raw` and `uri` are sliced
+   * only when read (a honeypot reads the tag and the parsed URI; bench/parse.ts).
+   */
+  setSource(b: Uint8Array, rs: number, re: number, us: number, ue: number, text: string, base: number): this {
     this.#b = b
-    this.#us = start
-    this.#ue = end
+    this.#rs = rs
+    this.#re = re
+    this.#us = us
+    this.#ue = ue
     this.#text = text
     this.#base = base
     return this
   }
 
+  /** The URI parsed on first access (sip, sips and tel URIs; undefined for others or when malformed). */
+
   get parsedUri(): SipUri | undefined {
     if (this.#parsed === null) {
       const b = this.#b
-      const r =
-        b === undefined ? parseUri(this.uri) : parseUriBytes(b, this.#us, this.#ue, this.#text, this.#base)
-      this.#parsed = r.ok ? r.uri : undefined
+      if (b === undefined) {
+        const r = parseUri(this.uri)
+        this.#parsed = r.ok ? r.uri : undefined
+      } else {
+        const r = uriFromBytes(b, this.#us, this.#ue, this.#text, this.#base)
+        this.#parsed = 'ok' in r ? undefined : r
+      }
     }
     return this.#parsed
   }
@@ -227,8 +290,9 @@ export function parseNameAddrBytes(
   build = true,
 ): NameAddr | undefined {
   let i = start
-  let displayName: string | undefined
-  let uri = ''
+  let dk = 0
+  let ds = 0
+  let de = 0
   let kind: number
   let us = 0
   let ue = 0
@@ -236,7 +300,9 @@ export function parseNameAddrBytes(
   if (i < end && b[i] === 34 /* " */) {
     const q = quotedEndB(b, i, end)
     if (q < 0) return err(i - start, 'unterminated quoted display name')
-    if (build) displayName = quotedValueB(b, i, q, text, base)
+    dk = 1
+    ds = i
+    de = q
     i = skipWsB(b, q, end)
     if (i >= end || b[i] !== 60) return err(i - start, 'expected "<" after display name')
     angle = true
@@ -255,9 +321,10 @@ export function parseNameAddrBytes(
     }
     if (j < end && b[j] === 60 /* < */) {
       angle = true
-      if (nameEnd > i && build) {
-        const name = text.slice(i - base, nameEnd - base)
-        displayName = singleSpaced ? name : name.replace(/[ \t]+/g, ' ')
+      if (nameEnd > i) {
+        dk = singleSpaced ? 2 : 3
+        ds = i
+        de = nameEnd
       }
       i = j
     }
@@ -268,7 +335,6 @@ export function parseNameAddrBytes(
     if (close >= end) return err(i - start, 'unterminated "<"')
     kind = checkUriB(b, i + 1, close)
     if (kind < 0) return err(i + 1 - start, 'bad URI inside <>')
-    if (build) uri = text.slice(i + 1 - base, close - base)
     us = i + 1
     ue = close
     i = close + 1
@@ -284,19 +350,19 @@ export function parseNameAddrBytes(
     if (special) return err(us - start, 'a URI with "?" or "," must be enclosed in <>')
     kind = checkUriB(b, us, i)
     if (kind < 0) return err(us - start, 'bad addr-spec')
-    if (build) uri = text.slice(us - base, i - base)
     ue = i
   }
   if (scanParamsB(b, i, end, text, base) < 0) return err(scanError.offset - start, scanError.message)
   if (!build) return VALID
   const tag = picked.tag
   const na = new NameAddrImpl(
-    text.slice(start - base, end - base),
-    uri,
+    undefined,
+    undefined,
     kind === 1,
-    displayName,
+    undefined,
     i - start,
     typeof tag === 'string' ? tag : undefined,
   )
-  return kind === 1 ? na.setSource(b, us, ue, text, base) : na
+  if (dk !== 0) na.setDisplay(dk, ds, de)
+  return na.setSource(b, start, end, us, ue, text, base)
 }

@@ -6,6 +6,8 @@ import { percentDecode } from './percent-decode.js'
 /** Shared empty parameter and header dictionaries (frozen) for URIs without any. */
 const NO_PARAMS = Object.freeze(newParams()) as Record<string, string | true>
 const NO_HEADERS = Object.freeze(newHeaders()) as Record<string, string>
+/** @internal The shared empty header dictionary (a URI's `headers` is it iff the URI has no '?'). */
+export const NO_URI_HEADERS: Readonly<Record<string, string>> = NO_HEADERS
 
 /** Index of the ':' ending a valid scheme (ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )), or -1. */
 export function schemeEnd(s: string): number {
@@ -22,7 +24,10 @@ export function schemeEnd(s: string): number {
 
 import type { SipUri, UriResult } from './types.js'
 
-function bad(offset: number, message: string): UriResult {
+/** @internal A failed URI parse. */
+export type UriFail = Extract<UriResult, { ok: false }>
+
+function bad(offset: number, message: string): UriFail {
   return { ok: false, error: { code: ParseErrorCode.BAD_URI, offset, message } }
 }
 
@@ -256,7 +261,7 @@ function parseParamsBytes(
   params: Record<string, string | true>,
   text: string,
   base: number,
-): number | UriResult {
+): number | UriFail {
   while (i < end && b[i] === 59 /* ; */) {
     const nameStart = i + 1
     const nameEnd = spanBytes(b, nameStart, end, PARAM)
@@ -292,6 +297,21 @@ export function parseUriBytes(
   text: string,
   base: number,
 ): UriResult {
+  const r = uriFromBytes(b, start, end, text, base)
+  return 'ok' in r ? r : { ok: true, uri: r }
+}
+
+/**
+ * @internal `parseUriBytes` returning the URI itself (a SipUri has no `ok` field) or the failure.
+ * Performance: no result object per URI for the parser's own callers (bench/parse.ts).
+ */
+export function uriFromBytes(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  text: string,
+  base: number,
+): SipUri | UriFail {
   if (end <= start) return bad(0, 'URI without a valid scheme')
   const c0 = b[start]! | 32
   if (!(c0 >= 97 && c0 <= 122)) return bad(0, 'URI without a valid scheme')
@@ -316,7 +336,10 @@ export function parseUriBytes(
   } else if (n === 4 && c0 === 115 && (b[start + 1]! | 32) === 105 && (b[start + 2]! | 32) === 112) {
     if ((b[start + 3]! | 32) === 115) scheme = 'sips'
   }
-  if (scheme === 'tel') return parseTel(text.slice(start - base, end - base), n + 1)
+  if (scheme === 'tel') {
+    const t = parseTel(text.slice(start - base, end - base), n + 1)
+    return t.ok ? t.uri : t
+  }
   if (scheme === undefined) {
     return {
       ok: false,
@@ -439,5 +462,5 @@ export function parseUriBytes(
     headers,
     raw: text.slice(start - base, end - base),
   }
-  return { ok: true, uri }
+  return uri
 }

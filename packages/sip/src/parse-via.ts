@@ -47,13 +47,17 @@ class ViaImpl implements Via {
   readonly branch?: string
   readonly rport?: true | number
   readonly received?: string
-  readonly raw: string
-  readonly #src: string
+  /** The value as given (`raw` untrimmed); when parsed from bytes, sliced from `#text` on first use. */
+  #src: string | undefined
+  #raw: string | undefined
+  #text = ''
+  #start = 0
+  #end = 0
   readonly #paramsAt: number
   #params: SipParams | undefined
 
   constructor(
-    src: string,
+    src: string | undefined,
     paramsAt: number,
     protocol: string,
     transport: string,
@@ -72,16 +76,46 @@ class ViaImpl implements Via {
     if (branch !== undefined) this.branch = branch
     if (rport !== undefined) this.rport = rport
     if (received !== undefined) this.received = received
-    const last = src.charCodeAt(src.length - 1)
-    const first = src.charCodeAt(0)
-    this.raw = first === 32 || first === 9 || last === 32 || last === 9 ? src.trim() : src
+  }
+
+  /**
+   * @internal The value was parsed from `text`[start, end) (trimmed). Performance: `raw` is sliced only
+   * when read (bench/parse.ts).
+   */
+  setSource(text: string, start: number, end: number): this {
+    this.#text = text
+    this.#start = start
+    this.#end = end
+    return this
+  }
+
+  #source(): string {
+    let src = this.#src
+    if (src === undefined) {
+      src = this.#text.slice(this.#start, this.#end)
+      this.#src = src
+    }
+    return src
+  }
+
+  /** The whole via-parm, trimmed. */
+  get raw(): string {
+    let r = this.#raw
+    if (r === undefined) {
+      const src = this.#source()
+      const last = src.charCodeAt(src.length - 1)
+      const first = src.charCodeAt(0)
+      r = first === 32 || first === 9 || last === 32 || last === 9 ? src.trim() : src
+      this.#raw = r
+    }
+    return r
   }
 
   /** Every parameter (built on first access). */
   get params(): SipParams {
     if (this.#params === undefined) {
       const params = newParams()
-      scanParams(this.#src, this.#paramsAt, params)
+      scanParams(this.#source(), this.#paramsAt, params)
       this.#params = params
     }
     return this.#params
@@ -152,13 +186,13 @@ export function parseVia(s: string): Via | undefined {
 
 /** Check the picked branch / rport / received values and build the Via. */
 function finishVia(
-  src: string,
+  src: string | undefined,
   paramsAt: number,
   protocol: string,
   transport: string,
   host: string,
   port: number | undefined,
-): Via | undefined {
+): ViaImpl | undefined {
   let branch: string | undefined
   if (picked.branch !== undefined) {
     if (picked.branch === true) return err(paramsAt, 'Via branch without a value')
@@ -284,5 +318,6 @@ export function parseViaBytes(
   }
   const paramsAt = i
   if (scanParamsB(b, i, end, text, base) < 0) return err(scanError.offset - start, scanError.message)
-  return finishVia(text.slice(start - base, end - base), paramsAt - start, protocol, transport, host, port)
+  const v = finishVia(undefined, paramsAt - start, protocol, transport, host, port)
+  return v === undefined ? undefined : v.setSource(text, start - base, end - base)
 }

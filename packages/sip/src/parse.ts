@@ -19,9 +19,10 @@ import {
 } from './header-names.js'
 import { newParams } from './params-object.js'
 import { nameAddrError, parseNameAddr, parseNameAddrBytes } from './parse-name-addr.js'
-import { parseUriBytes } from './parse-uri.js'
+import { NO_URI_HEADERS, uriFromBytes } from './parse-uri.js'
 import { parseVia, parseViaBytes, viaError } from './parse-via.js'
-import { type HeaderTable, SipMessageImpl } from './sip-message.js'
+import { SipMessageImpl } from './sip-message.js'
+import { SIP_METHODS } from './sip-methods.js'
 import { splitList } from './split-list.js'
 import type { NameAddr, ParseOptions, ParseResult, SipMessage, SipUri, Via } from './types.js'
 
@@ -558,8 +559,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
     bodyEnd = len
   }
 
-  const table: HeaderTable = { offsets, count, head, headStart }
-  const message = new SipMessageImpl(bytes, table)
+  const message = new SipMessageImpl(bytes, offsets, count, head, headStart)
   message.kind = sl.kind
   if (isRequest) {
     message.method = sl.method
@@ -742,8 +742,8 @@ function parseStartLine(
     let sp1 = start
     while (sp1 < end && bytes[sp1] !== SP) sp1++
     if (sp1 === end) return fail(E.BAD_START_LINE, start, 'Status-Line without SP')
-    const version = text.slice(start - base, sp1 - base)
-    const vErr = checkVersion(version, start)
+    const version = isSip20(bytes, start, sp1) ? SIP_2_0 : text.slice(start - base, sp1 - base)
+    const vErr = version === SIP_2_0 ? undefined : checkVersion(version, start)
     if (vErr) return vErr
     let q = sp1 + 1
     if (bytes[q] === SP) {
@@ -786,8 +786,8 @@ function parseStartLine(
   let lastSp = last - 1
   while (lastSp > m && bytes[lastSp] !== SP) lastSp--
   if (lastSp === m) return fail(E.BAD_START_LINE, m, 'Request-Line without SIP-Version')
-  const version = text.slice(lastSp + 1 - base, last - base)
-  const vErr = checkVersion(version, lastSp + 1)
+  const version = isSip20(bytes, lastSp + 1, last) ? SIP_2_0 : text.slice(lastSp + 1 - base, last - base)
+  const vErr = version === SIP_2_0 ? undefined : checkVersion(version, lastSp + 1)
   if (vErr) return vErr
   let uStart = m + 1
   let uEnd = lastSp
@@ -802,16 +802,49 @@ function parseStartLine(
     const b = bytes[i]!
     if (b <= SP || b >= 127) return fail(E.BAD_REQUEST_URI, i, 'whitespace or control in Request-URI')
   }
-  const requestUri = text.slice(uStart - base, uEnd - base)
-  const u = checkRequestUri(requestUri, bytes, uStart, uEnd, text, base)
+  const u = checkRequestUri(bytes, uStart, uEnd, text, base)
   if (u !== undefined && 'ok' in u) return u
   sl.kind = 'request'
-  sl.method = text.slice(start - base, m - base)
-  sl.requestUri = requestUri
+  sl.method = methodAt(bytes, start, m, text, base)
+  // A parsed URI's `raw` is the same slice of `text` (no second string).
+  sl.requestUri = u !== undefined ? u.raw : text.slice(uStart - base, uEnd - base)
   sl.parsedUri = u
   sl.version = version
   sl.lenient = lenientUsed
   return undefined
+}
+
+const SIP_2_0 = 'SIP/2.0'
+
+/** Whether bytes[s, e) are exactly `SIP/2.0`. */
+function isSip20(b: Uint8Array, s: number, e: number): boolean {
+  return (
+    e - s === 7 &&
+    b[s] === 83 &&
+    b[s + 1] === 73 &&
+    b[s + 2] === 80 &&
+    b[s + 3] === 47 &&
+    b[s + 4] === 50 &&
+    b[s + 5] === 46 &&
+    b[s + 6] === 48
+  )
+}
+
+/**
+ * The method token bytes[s, e): the shared constant for a registered method (compared byte by byte,
+ * case-sensitive as RFC 3261 §7.1), else a slice of `text`. Performance: no string copied for the
+ * methods a honeypot sees (bench/parse.ts).
+ */
+function methodAt(b: Uint8Array, s: number, e: number, text: string, base: number): string {
+  const n = e - s
+  for (let k = 0; k < SIP_METHODS.length; k++) {
+    const m = SIP_METHODS[k]!
+    if (m.length !== n) continue
+    let j = 0
+    while (j < n && b[s + j] === m.charCodeAt(j)) j++
+    if (j === n) return m
+  }
+  return text.slice(s - base, e - base)
 }
 
 function checkVersion(version: string, offset: number): Fail | undefined {
@@ -824,25 +857,25 @@ function checkVersion(version: string, offset: number): Fail | undefined {
 
 /** Validate a Request-URI; returns its parsed form (sip/sips/tel), undefined (other schemes) or a failure. */
 function checkRequestUri(
-  uri: string,
   bytes: Uint8Array,
   offset: number,
   end: number,
   line: string,
   lineStart: number,
 ): SipUri | undefined | Fail {
-  if (uri.charCodeAt(0) === 60 /* < */) return fail(E.BAD_REQUEST_URI, offset, 'Request-URI enclosed in <>')
-  const r = parseUriBytes(bytes, offset, end, line, lineStart)
-  if (r.ok) {
-    // A sip/sips URI has headers iff it has a '?' (parseUri rejects an empty header list).
-    if (r.uri.scheme !== 'tel' && uri.indexOf('?') !== -1) {
-      for (const _ in r.uri.headers) {
+  if (bytes[offset] === 60 /* < */) return fail(E.BAD_REQUEST_URI, offset, 'Request-URI enclosed in <>')
+  const r = uriFromBytes(bytes, offset, end, line, lineStart)
+  if (!('ok' in r)) {
+    // A URI without headers has the shared empty header dictionary (parseUri rejects an empty list).
+    if (r.scheme !== 'tel' && r.headers !== NO_URI_HEADERS) {
+      for (const _ in r.headers) {
         return fail(E.BAD_REQUEST_URI, offset, 'headers are not allowed in a Request-URI (RFC 3261 §19.1.1)')
       }
     }
-    return r.uri
+    return r
   }
   // e.g. RFC 4475 §3.3.2: an unknown scheme is parsed; a UAS answers 416
+  const uri = line.slice(offset - lineStart, end - lineStart)
   if (r.error.code === E.UNSUPPORTED_URI_SCHEME && uri.length > uri.indexOf(':') + 1) return undefined
   return fail(E.BAD_REQUEST_URI, offset + r.error.offset, `bad Request-URI: ${r.error.message}`)
 }

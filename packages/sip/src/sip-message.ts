@@ -78,7 +78,11 @@ export class SipMessageImpl {
   #body: Uint8Array | undefined
   #raw: Uint8Array | undefined
   readonly #bytes: Uint8Array
-  readonly #table: HeaderTable
+  // The header table (see HeaderTable), held in the message itself: no table object per message.
+  readonly #offsets: number[]
+  readonly #count: number
+  readonly #head: string
+  readonly #headStart: number
   #headers: SipHeader[] | undefined
   #values: (string | undefined)[] | undefined
   #keyCache: string[] | undefined
@@ -87,9 +91,12 @@ export class SipMessageImpl {
   #maxContacts = 0
   #userAgent: string | null | undefined
 
-  constructor(bytes: Uint8Array, table: HeaderTable) {
+  constructor(bytes: Uint8Array, offsets: number[], count: number, head: string, headStart: number) {
     this.#bytes = bytes
-    this.#table = table
+    this.#offsets = offsets
+    this.#count = count
+    this.#head = head
+    this.#headStart = headStart
   }
 
   /**
@@ -103,12 +110,19 @@ export class SipMessageImpl {
 
   get contact(): readonly NameAddr[] {
     if (this.#contact === undefined) {
-      const t = this.#table
       const build = this.#contactsOf
       const r =
         build === undefined
           ? []
-          : build(this.#bytes, t.offsets, t.count, t.head, t.headStart, this.#maxContacts, true)
+          : build(
+              this.#bytes,
+              this.#offsets,
+              this.#count,
+              this.#head,
+              this.#headStart,
+              this.#maxContacts,
+              true,
+            )
       this.#contact = Array.isArray(r) ? r : []
     }
     return this.#contact
@@ -135,7 +149,7 @@ export class SipMessageImpl {
 
   /** Unfolded, trimmed value of header `i` (cached). */
   valueAt(i: number): string {
-    if (this.#values === undefined) this.#values = new Array(this.#table.count)
+    if (this.#values === undefined) this.#values = new Array(this.#count)
     const cache = this.#values
     let v = cache[i]
     if (v === undefined) {
@@ -147,20 +161,21 @@ export class SipMessageImpl {
 
   /** Unfolded, trimmed value of header `i` (not cached). */
   #text(i: number): string {
-    const t = this.#table
-    const vs = t.offsets[i * 5 + 2]!
-    const ve = t.offsets[i * 5 + 3]!
-    const f = t.offsets[i * 5 + 4]!
+    const vs = this.#offsets[i * 5 + 2]!
+    const ve = this.#offsets[i * 5 + 3]!
+    const f = this.#offsets[i * 5 + 4]!
     const v =
-      (f & 0x200) !== 0 ? decode(this.#bytes, vs, ve) : t.head.slice(vs - t.headStart, ve - t.headStart)
+      (f & 0x200) !== 0
+        ? decode(this.#bytes, vs, ve)
+        : this.#head.slice(vs - this.#headStart, ve - this.#headStart)
     return (f & 0x100) !== 0 ? unfold(v).trim() : v
   }
 
   get headers(): SipHeader[] {
     if (this.#headers === undefined) {
-      const o = this.#table.offsets
+      const o = this.#offsets
       const out: SipHeader[] = []
-      for (let i = 0; i < this.#table.count; i++) {
+      for (let i = 0; i < this.#count; i++) {
         out.push({ name: decode(this.#bytes, o[i * 5]!, o[i * 5 + 1]!), value: this.valueAt(i) })
       }
       this.#headers = out
@@ -171,9 +186,9 @@ export class SipMessageImpl {
   header(name: string): string | undefined {
     const key = canonicalName(name)
     const id = headerId(key)
-    const t = this.#table
     if (id !== H_OTHER) {
-      for (let i = 0; i < t.count; i++) if ((t.offsets[i * 5 + 4]! & 0xff) === id) return this.valueAt(i)
+      for (let i = 0; i < this.#count; i++)
+        if ((this.#offsets[i * 5 + 4]! & 0xff) === id) return this.valueAt(i)
       return undefined
     }
     const keys = this.#keys()
@@ -198,14 +213,13 @@ export class SipMessageImpl {
   /** Canonical key of every header (computed on first use). */
   #keys(): string[] {
     if (this.#keyCache === undefined) {
-      const t = this.#table
       const keys: string[] = []
-      for (let i = 0; i < t.count; i++) {
-        const id = t.offsets[i * 5 + 4]! & 0xff
+      for (let i = 0; i < this.#count; i++) {
+        const id = this.#offsets[i * 5 + 4]! & 0xff
         keys.push(
           id !== H_OTHER
             ? ID_KEYS[id]!
-            : canonicalName(decode(this.#bytes, t.offsets[i * 5]!, t.offsets[i * 5 + 1]!)),
+            : canonicalName(decode(this.#bytes, this.#offsets[i * 5]!, this.#offsets[i * 5 + 1]!)),
         )
       }
       this.#keyCache = keys
@@ -214,8 +228,8 @@ export class SipMessageImpl {
   }
 
   #first(id: number): string | undefined {
-    const t = this.#table
-    for (let i = 0; i < t.count; i++) if ((t.offsets[i * 5 + 4]! & 0xff) === id) return this.valueAt(i)
+    for (let i = 0; i < this.#count; i++)
+      if ((this.#offsets[i * 5 + 4]! & 0xff) === id) return this.valueAt(i)
     return undefined
   }
 
@@ -227,9 +241,8 @@ export class SipMessageImpl {
     let ua = this.#userAgent
     if (ua === undefined) {
       ua = null
-      const t = this.#table
-      for (let i = 0; i < t.count; i++) {
-        if ((t.offsets[i * 5 + 4]! & 0xff) === H_USER_AGENT) {
+      for (let i = 0; i < this.#count; i++) {
+        if ((this.#offsets[i * 5 + 4]! & 0xff) === H_USER_AGENT) {
           ua = this.#values?.[i] ?? this.#text(i)
           break
         }
