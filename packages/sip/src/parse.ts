@@ -13,6 +13,7 @@ import {
   H_FROM,
   H_MAX_FORWARDS,
   H_TO,
+  H_USER_AGENT,
   H_VIA,
   ID_KEYS,
   identify,
@@ -323,6 +324,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   let contentLength = -1
   let iCt = -1
   let hasContact = false
+  let iUa = -1
   for (let i = 0; i < count; i++) {
     let first = true
     switch (offsets[i * 5 + 4]! & 0xff) {
@@ -332,6 +334,9 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
         continue
       case H_CONTACT:
         hasContact = true
+        continue
+      case H_USER_AGENT:
+        if (iUa === -1) iUa = i
         continue
       case H_FROM:
         first = iFrom === -1
@@ -584,6 +589,7 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   message.cseq = { seq, method: cseqMethod }
   message.maxForwards = maxForwards
   if (hasContact) message.setContacts(contactsOf, limits.maxContactValues)
+  if (iUa !== -1) message.setUserAgentAt(iUa)
   message.contentLength = contentLength === -1 ? undefined : contentLength
   message.leniencies = used ?? NO_LENIENCIES
   message.setSpan(start, bodyStart, bodyEnd)

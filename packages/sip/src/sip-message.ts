@@ -1,14 +1,6 @@
 import type { Leniency } from './constants.js'
 import { decode, unfold } from './decode.js'
-import {
-  canonicalName,
-  H_CONTENT_TYPE,
-  H_OTHER,
-  H_USER_AGENT,
-  headerId,
-  ID_KEYS,
-  LIST_HEADERS,
-} from './header-names.js'
+import { canonicalName, H_CONTENT_TYPE, H_OTHER, headerId, ID_KEYS, LIST_HEADERS } from './header-names.js'
 import { splitList } from './split-list.js'
 import type { CSeq, NameAddr, SipHeader, SipUri, Via } from './types.js'
 
@@ -90,6 +82,8 @@ export class SipMessageImpl {
   #contactsOf: ContactsOf | undefined
   #maxContacts = 0
   #userAgent: string | null | undefined
+  /** Index of the first User-Agent header (noted by `parse`'s pass over the header table), or -1. */
+  #iUserAgent = -1
 
   constructor(bytes: Uint8Array, offsets: number[], count: number, head: string, headStart: number) {
     this.#bytes = bytes
@@ -103,6 +97,11 @@ export class SipMessageImpl {
    * The message has Contact values, checked by `parse`; `build` makes them on first access of `contact`
    * (the same function that checked them, so it cannot fail now).
    */
+  /** The first User-Agent header is header `i`. */
+  setUserAgentAt(i: number): void {
+    this.#iUserAgent = i
+  }
+
   setContacts(build: ContactsOf, max: number): void {
     this.#contactsOf = build
     this.#maxContacts = max
@@ -240,13 +239,8 @@ export class SipMessageImpl {
   get userAgent(): string | undefined {
     let ua = this.#userAgent
     if (ua === undefined) {
-      ua = null
-      for (let i = 0; i < this.#count; i++) {
-        if ((this.#offsets[i * 5 + 4]! & 0xff) === H_USER_AGENT) {
-          ua = this.#values?.[i] ?? this.#text(i)
-          break
-        }
-      }
+      const i = this.#iUserAgent
+      ua = i === -1 ? null : (this.#values?.[i] ?? this.#text(i))
       this.#userAgent = ua
     }
     return ua ?? undefined
