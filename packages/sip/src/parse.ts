@@ -144,6 +144,7 @@ function scanHeaders(
   hdrCount = 0
   hdrBodyStart = -1
   hdrBareLf = false
+  const last4 = len - 4
   while (p < len) {
     if (p > maxHeaderEnd) return fail(E.HEADERS_TOO_LARGE, p, 'header section too large')
     const b0 = bytes[p]!
@@ -167,6 +168,40 @@ function scanHeaders(
     while (n < len && (bytes[n] === SP || bytes[n] === HT)) n++
     if (bytes[n] !== COLON) return fail(E.BAD_HEADER, n, 'header name not followed by ":"')
     n++
+    // Fast path (almost every header line): printable ASCII up to CRLF, no continuation line. Scanned
+    // here with locals (no module state written per line); anything else is scanned again by lineEnd.
+    let q = n
+    while (q <= last4) {
+      const a = bytes[q]!
+      const b = bytes[q + 1]!
+      const c = bytes[q + 2]!
+      const d = bytes[q + 3]!
+      if (((a - 14) | (b - 14) | (c - 14) | (d - 14) | ((a | b | c | d) << 24)) < 0) break
+      q += 4
+    }
+    while (q < len) {
+      const c = bytes[q]!
+      if (c < 14 || c >= 0x80) break
+      q++
+    }
+    if (q + 2 < len && bytes[q] === CR && bytes[q + 1] === LF) {
+      const f = bytes[q + 2]!
+      if (f !== SP && f !== HT) {
+        while (n < q && (bytes[n] === SP || bytes[n] === HT)) n++
+        let ve = q
+        while (ve > n && (bytes[ve - 1] === SP || bytes[ve - 1] === HT)) ve--
+        if (count >= maxHeaders) return fail(E.TOO_MANY_HEADERS, p, 'too many header fields')
+        const o = count * 5
+        scratchOffsets[o] = p
+        scratchOffsets[o + 1] = nameEnd
+        scratchOffsets[o + 2] = n
+        scratchOffsets[o + 3] = ve
+        scratchOffsets[o + 4] = identify(bytes, p, nameEnd)
+        count++
+        p = q + 2
+        continue
+      }
+    }
     let e = lineEnd(bytes, n, len)
     let isFolded = false
     for (;;) {
