@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { calledNumber, LENIENCIES, type Leniency, parse, type SipRequest } from '@sentrypeer/sip'
 import type { HoneypotEvent } from '../outputs/honeypot-event.js'
 import { buildBadRequest } from './bad-request.js'
@@ -11,6 +10,7 @@ import {
 } from './sip-counters.js'
 import { type TransactionCache, transactionKey } from './transaction-cache.js'
 import type { Uas } from './uas.js'
+import { uuidV7 } from './uuid-v7.js'
 
 /** Every named leniency: a honeypot records what attackers send, RFC 2543 tools included. */
 const ALL_LENIENT = Object.fromEntries(LENIENCIES.map((l) => [l, true])) as Record<Leniency, boolean>
@@ -75,9 +75,10 @@ export function createSipHandler(init: SipHandlerInit): SipHandler {
 
   const record = (request: SipRequest, bytes: Uint8Array, ctx: MessageContext): void => {
     const number = calledNumber(request)
+    const eventTime = Date.now()
     const event: HoneypotEvent = {
-      eventTime: Date.now(),
-      eventUuid: randomUUID(),
+      eventTime,
+      eventUuid: uuidV7(eventTime),
       sourceIp: normalizeSourceIp(ctx.source.address),
       sourcePort: ctx.source.port,
       destinationIp: normalizeSourceIp(ctx.local.address),
