@@ -49,6 +49,14 @@ export const DEFAULT_DAEMON_STORE_MAX_QUEUE = 20_000
  * thread from growing its heap lazily under a flood (V8 otherwise sizes it for throughput, not RSS).
  */
 export const WRITER_MAX_OLD_GENERATION_MB = 96
+/**
+ * Most events per write transaction on the writer thread. A flush writes what is queued, so under a
+ * trickle transactions stay small; a backlog (a P2P catch-up, a flood) is written in transactions of
+ * up to 8,192 events, which share the copy of every changed index page into the WAL: 65 µs of CPU per
+ * event against 106 µs in transactions of 512 (docs/benchmarks.md, `## Store`). The thread owns
+ * nothing else, so a long transaction stalls no listener.
+ */
+export const DEFAULT_WRITER_BATCH_SIZE = 8_192
 export const WRITER_MAX_YOUNG_GENERATION_MB = 8
 
 /**
@@ -151,7 +159,10 @@ export async function openDaemonStore(init: DaemonStoreInit): Promise<Store> {
   )
   const maxQueue = init.maxQueue ?? DEFAULT_DAEMON_STORE_MAX_QUEUE
   const worker = new Worker(workerUrl, {
-    workerData: { init: { ...workerInit, maxQueue }, batchStringFields: BATCH_STRING_FIELDS },
+    workerData: {
+      init: { ...workerInit, maxQueue, batchSize: init.batchSize ?? DEFAULT_WRITER_BATCH_SIZE },
+      batchStringFields: BATCH_STRING_FIELDS,
+    },
     resourceLimits: {
       maxOldGenerationSizeMb: WRITER_MAX_OLD_GENERATION_MB,
       maxYoungGenerationSizeMb: WRITER_MAX_YOUNG_GENERATION_MB,
