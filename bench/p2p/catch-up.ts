@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { uuidV7 } from '../../apps/sentrypeer/src/sip/uuid-v7.ts'
 import { type Daemon, repoRoot, sleep, startDaemon } from './daemons.ts'
 
 const [RECORDS = 100_000] = process.argv.slice(2).map(Number)
@@ -58,7 +59,8 @@ try {
     const eventTime = now - 60_000 - Math.floor((i / RECORDS) * 6 * 86_400_000)
     const record: Rec = {
       v: 1,
-      eventUuid: crypto.randomUUID(),
+      // the daemon's event UUIDs are version 7 (time-ordered), made when the event was recorded
+      eventUuid: uuidV7(eventTime),
       eventTime,
       sourceIp: `45.${(i >> 16) & 0xff}.${(i >> 8) & 0xff}.${i & 0xff}`,
       sourcePort: 5060,
