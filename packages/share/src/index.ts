@@ -35,6 +35,7 @@ export {
 export { loadOrCreateKey } from './load-or-create-key.ts'
 export { createShareNode } from './share-node.ts'
 export { type OpenResult, openRecord, type RecordRules, signRecord } from './signed-record.ts'
+export { ED25519_VERIFIER } from './verify-ed25519.ts'
 
 /** A record as it travels: the application record plus the collector's signed envelope. */
 export interface SignedRecord<R> {

@@ -5,8 +5,9 @@
  * A job is `{ id, buf }` where `buf` (transferred) holds `count: u32le` then per record
  * `inputLength: u32le`, the 32-byte raw Ed25519 public key, the 64-byte signature and the signed input.
  * The answer is `{ id, out }` where `out` (transferred) holds per record one byte (1: the signature
- * verifies) and the first 16 bytes of SHA-256 of the input (the record id). Node's native Ed25519
- * (RFC 8032) with a bounded cache of parsed public keys, as `verify-ed25519.ts` on the main thread.
+ * verifies) and the first 16 bytes of SHA-256 of the input (the record id). The same Ed25519 (RFC 8032)
+ * as `verify-ed25519.ts` on the main thread: libsodium when `workerData.sodiumPath` loads, else Node's
+ * native one with a bounded cache of parsed public keys.
  */
 export const VERIFY_WORKER_SOURCE = `
 'use strict'
@@ -15,6 +16,12 @@ const { createHash, createPublicKey, verify } = require('node:crypto')
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
 const maxKeys = workerData.maxCachedKeys
 const keys = new Map()
+let sodium
+try {
+  sodium = workerData.sodiumPath ? require(workerData.sodiumPath) : undefined
+} catch {
+  sodium = undefined
+}
 function keyOf(raw) {
   const id = raw.toString('hex')
   let key = keys.get(id)
@@ -39,7 +46,7 @@ parentPort.on('message', (job) => {
     o += 100 + len
     let ok = false
     try {
-      ok = verify(null, input, keyOf(raw), sig)
+      ok = sodium ? sodium.crypto_sign_verify_detached(sig, input, raw) : verify(null, input, keyOf(raw), sig)
     } catch {
       ok = false
     }
