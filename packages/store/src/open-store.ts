@@ -285,7 +285,7 @@ class SqliteStore implements Store {
   readonly maxAgeMs: number
   private readonly batchSize: number
   private readonly flushIntervalMs: number
-  private readonly maxQueue: number
+  readonly maxQueue: number
   private readonly rawMessageMaxBytes: number
   private readonly pruneChunk: number
   private readonly pruneSliceMs: number

@@ -276,6 +276,12 @@ export interface Store {
   /** The retention in ms this store was opened with. */
   readonly maxAgeMs: number
   /**
+   * Events `record()` holds before it refuses more (`stats().queueDepth` is how many it holds now). A
+   * producer that can wait (a bulk import, a P2P catch-up) keeps below it and awaits `flush()` instead
+   * of having events refused.
+   */
+  readonly maxQueue: number
+  /**
    * Queues one event without touching the disk. Returns false if the event is invalid (counted in
    * `rejected`) or the queue is full (counted in `dropped`).
    */
