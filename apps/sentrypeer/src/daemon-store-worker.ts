@@ -48,6 +48,22 @@ const store = openStore({
 })
 port.postMessage({ type: 'ready', stats: store.stats() })
 
+/**
+ * Delay before the writer reports its stats after a batch arrived (ms): the store writes on its own
+ * timer, after the `ack`, so without this report the main thread's counters (`/metrics`, `/stats`) would
+ * stay at their values from before the last write until the next batch. Repeated while events wait.
+ */
+const STATS_REPORT_DELAY_MS = 50
+let statsTimer: NodeJS.Timeout | undefined
+function reportStatsLater(): void {
+  statsTimer ??= setTimeout(() => {
+    statsTimer = undefined
+    const stats = store.stats()
+    port.postMessage({ type: 'stats', stats })
+    if (stats.queueDepth > 0) reportStatsLater()
+  }, STATS_REPORT_DELAY_MS)
+}
+
 port.on('message', (msg: Inbound) => {
   if (msg.type === 'events') {
     let refused = 0
@@ -55,9 +71,11 @@ port.on('message', (msg: Inbound) => {
     for (const event of decodeEvents(bytes, msg.encoded)) if (!store.record(event)) refused++
     for (const event of msg.objects) if (!store.record(event)) refused++
     port.postMessage({ type: 'ack', count: msg.encoded + msg.objects.length, refused, stats: store.stats() })
+    reportStatsLater()
   } else if (msg.type === 'flush') {
     void store.flush().then(() => port.postMessage({ type: 'flushed', id: msg.id, stats: store.stats() }))
   } else if (msg.type === 'close') {
+    if (statsTimer !== undefined) clearTimeout(statsTimer)
     void store.close().then(() => {
       port.postMessage({ type: 'closed', id: msg.id, stats: store.stats() })
       port.close()
