@@ -136,6 +136,7 @@ class EventBatch {
 type Outbound =
   | { type: 'ready'; stats: StoreStats }
   | { type: 'ack'; count: number; refused: number; stats: StoreStats }
+  | { type: 'stats'; stats: StoreStats }
   | { type: 'flushed' | 'closed'; id: number; stats: StoreStats }
   | { type: 'error'; message: string }
 
@@ -190,6 +191,8 @@ export async function openDaemonStore(init: DaemonStoreInit): Promise<Store> {
       } else if (msg.type === 'ack') {
         inFlight -= msg.count
         last = msg.stats
+      } else if (msg.type === 'stats') {
+        last = msg.stats
       } else if (msg.type === 'flushed' || msg.type === 'closed') {
         last = msg.stats
         waiters.get(msg.id)?.()
@@ -234,6 +237,7 @@ export async function openDaemonStore(init: DaemonStoreInit): Promise<Store> {
 
   let closing: Promise<void> | undefined
   const overrides: Partial<Store> = {
+    maxQueue,
     record(event: SipEventInput): boolean {
       if (closing !== undefined || pending.count + inFlight >= maxQueue) {
         droppedHere++
@@ -265,7 +269,7 @@ export async function openDaemonStore(init: DaemonStoreInit): Promise<Store> {
   }
   return new Proxy(reader, {
     get(target, prop, receiver) {
-      if (prop in overrides) return overrides[prop as keyof Store]
+      if (Object.hasOwn(overrides, prop)) return overrides[prop as keyof Store]
       const value = Reflect.get(target, prop, receiver)
       return typeof value === 'function' ? value.bind(target) : value
     },

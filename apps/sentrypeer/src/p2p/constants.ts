@@ -28,3 +28,12 @@ export const MAX_NETWORK_REPORTS = 100
 export const MAX_ANALYTICS_NODES = 1_000
 /** Local records signed and published at once; beyond it local events are recorded but not shared. */
 export const MAX_PENDING_PUBLISHES = 10_000
+/**
+ * Share of the store's write queue that records received from peers may fill. Past it a delivery waits
+ * for the writer to drain (a catch-up of 100,000 records is verified faster than SQLite writes it)
+ * instead of having records refused, which a node would only fetch again at the next catch-up round;
+ * the rest of the queue stays free for the honeypot's own SIP events.
+ */
+export const P2P_STORE_QUEUE_SHARE = 0.5
+/** Flushes a delivery waits for before it gives up and the record is refused (fetched again later). */
+export const STORE_DRAIN_WAITS = 10

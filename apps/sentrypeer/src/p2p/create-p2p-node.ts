@@ -15,6 +15,8 @@ import {
   MAX_NETWORK_REPORTS,
   MAX_PENDING_PUBLISHES,
   P2P_NAMESPACE,
+  P2P_STORE_QUEUE_SHARE,
+  STORE_DRAIN_WAITS,
 } from './constants.js'
 import { envelopePayload } from './envelope-payload.js'
 import { CorruptRecordError, P2pError, P2pStartError, RecordNotStoredError } from './errors.js'
@@ -223,8 +225,14 @@ export async function createP2pNode(init: P2pInit, components: P2pComponents): P
         recordsByKey: (key) => store.signedRecordsByIp(key).map(storedToSigned),
       },
       sink: {
-        accept(signed, { from }) {
+        async accept(signed, { from }) {
           const event = fromSentryPeerRecord(signed.record, signed, from)
+          // Back-pressure: wait for the writer rather than have the record refused (it would be fetched
+          // again only at the next catch-up round); SIP events keep the other part of the queue.
+          const limit = Math.floor(store.maxQueue * P2P_STORE_QUEUE_SHARE)
+          for (let tries = 0; store.stats().queueDepth >= limit && tries < STORE_DRAIN_WAITS; tries++) {
+            await store.flush()
+          }
           if (!store.record(event)) throw new RecordNotStoredError(signed.id)
         },
       },
