@@ -121,12 +121,14 @@ try {
   const t0 = performance.now()
   let indexedMs: number | undefined
   let storedMs: number | undefined
+  let lastTotal = 0
   while (storedMs === undefined && performance.now() - t0 < 300_000) {
     if (indexedMs === undefined) {
       const peers = (await (await fetch(`${fresh.api}/peers`)).json()) as { records: number }
       if (peers.records >= RECORDS) indexedMs = performance.now() - t0
     }
     const stats = (await (await fetch(`${fresh.api}/stats?bucket=day`)).json()) as { events_total: number }
+    lastTotal = stats.events_total
     if (stats.events_total >= RECORDS) storedMs = performance.now() - t0
     else await sleep(100)
   }
@@ -136,6 +138,9 @@ try {
       prepareSeedS: Math.round(prepared / 100) / 10,
       indexedS: indexedMs === undefined ? null : Math.round(indexedMs / 100) / 10,
       storedS: storedMs === undefined ? null : Math.round(storedMs / 100) / 10,
+      ...(storedMs === undefined
+        ? { stored: lastTotal, waitedS: Math.round(performance.now() - t0) / 1000 }
+        : {}),
     }),
   )
 } finally {
