@@ -52,6 +52,9 @@ export function methodLabel(method: string): string {
   return KNOWN_METHODS.has(upper) ? upper : 'OTHER'
 }
 
+/** (transport, method) spellings whose `sentrypeer_sip_events_total` series key is kept. */
+const MAX_CACHED_SIP_EVENT_KEYS = 256
+
 const NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
 const LABEL_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/
 
@@ -100,7 +103,16 @@ class Family implements Counter, Gauge {
 
   inc(labels?: Labels, value = 1): void {
     if (!(value >= 0)) return
-    const key = this.#key(labels)
+    this.incSeries(this.#key(labels), value)
+  }
+
+  /** The series key of `labels` (as `inc` uses it), for callers that keep it. */
+  seriesKey(labels: Labels): string {
+    return this.#key(labels)
+  }
+
+  /** Adds to the series `key` returned by `seriesKey`. */
+  incSeries(key: string, value = 1): void {
     this.series.set(key, (this.series.get(key) ?? 0) + value)
   }
 
@@ -121,6 +133,7 @@ class MetricsRegistry implements Metrics {
   readonly #sipEvents: Family
   readonly #parseErrors: Family
   readonly #dropped: Family
+  readonly #sipEventKeys = new Map<string, string>()
 
   constructor() {
     this.#sipEvents = this.#family('sentrypeer_sip_events_total', 'SIP events recorded', 'counter')
@@ -148,8 +161,17 @@ class MetricsRegistry implements Metrics {
   }
 
   sipEvent(transport: string, method: string): void {
-    const t = transport === 'udp' || transport === 'tcp' || transport === 'tls' ? transport : 'other'
-    this.#sipEvents.inc({ transport: t, method: methodLabel(method) })
+    // Once per SIP event: the series key of a (transport, method) pair is built once and kept (sorting
+    // and escaping the labels was 3.6 % of the main thread's busy time in a 15,000/s OPTIONS flood).
+    const pair = `${transport} ${method}`
+    let key = this.#sipEventKeys.get(pair)
+    if (key === undefined) {
+      const t = transport === 'udp' || transport === 'tcp' || transport === 'tls' ? transport : 'other'
+      key = this.#sipEvents.seriesKey({ transport: t, method: methodLabel(method) })
+      // Methods are the attacker's text: keep the keys of a bounded number of spellings.
+      if (this.#sipEventKeys.size < MAX_CACHED_SIP_EVENT_KEYS) this.#sipEventKeys.set(pair, key)
+    }
+    this.#sipEvents.incSeries(key)
   }
 
   parseError(code: string): void {

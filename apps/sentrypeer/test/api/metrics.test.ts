@@ -123,3 +123,21 @@ function rawRequest(port: number, request: string): Promise<string> {
     socket.end(request)
   })
 }
+
+describe('sentrypeer_sip_events_total', () => {
+  it('counts every event under its (transport, method) series, whatever the spelling and however many', () => {
+    const metrics = createMetrics()
+    for (let i = 0; i < 1_000; i++) metrics.sipEvent('udp', `X-SCAN-${i}`) // more spellings than are kept
+    for (let i = 0; i < 3; i++) metrics.sipEvent('udp', 'invite')
+    metrics.sipEvent('udp', 'INVITE')
+    metrics.sipEvent('tcp', 'INVITE')
+    metrics.sipEvent('sctp', 'OPTIONS')
+    for (let i = 0; i < 2; i++) metrics.sipEvent('udp', 'X-SCAN-7') // a kept spelling, counted again
+    const lines = metrics.render().split('\n')
+    expect(lines).toContain('sentrypeer_sip_events_total{method="OTHER",transport="udp"} 1002')
+    expect(lines).toContain('sentrypeer_sip_events_total{method="INVITE",transport="udp"} 4')
+    expect(lines).toContain('sentrypeer_sip_events_total{method="INVITE",transport="tcp"} 1')
+    expect(lines).toContain('sentrypeer_sip_events_total{method="OPTIONS",transport="other"} 1')
+    expect(lines.filter((l) => l.startsWith('sentrypeer_sip_events_total{'))).toHaveLength(4)
+  })
+})
