@@ -31,9 +31,9 @@ const sodium: Sodium | undefined =
 
 /**
  * Which Ed25519 implementation checks signatures: libsodium's `crypto_sign_verify_detached` takes about
- * half the CPU of Node's (OpenSSL) `crypto.verify` (57 against 112 µs per check on this project's
- * benchmark machine, docs/benchmarks.md), and a new node's catch-up is one check per record. libsodium
- * is also the stricter of the two (it refuses small-order public keys and non-canonical encodings
+ * half the CPU of Node's (OpenSSL) `crypto.verify` (53 against 107 µs per check on this project's
+ * benchmark machine, `bench/verify.ts`), and a new node's catch-up is one check per record. libsodium
+ * is also the stricter of the two (it refuses small-order public keys and small-order `R`, which
  * OpenSSL accepts); no honest signer produces those.
  */
 export const ED25519_VERIFIER: 'libsodium' | 'node:crypto' =
