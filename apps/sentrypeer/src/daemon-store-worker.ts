@@ -55,7 +55,7 @@ port.postMessage({ type: 'ready', stats: store.stats() })
  */
 const STATS_REPORT_DELAY_MS = 50
 let statsTimer: NodeJS.Timeout | undefined
-function reportStatsLater(): void {
+const reportStatsLater = (): void => {
   statsTimer ??= setTimeout(() => {
     statsTimer = undefined
     const stats = store.stats()
