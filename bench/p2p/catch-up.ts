@@ -8,7 +8,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { SentryPeerRecord } from '../../apps/sentrypeer/src/p2p/sentry-peer-record.ts'
 import { uuidV7 } from '../../apps/sentrypeer/src/sip/uuid-v7.ts'
+import { seedRecord } from '../../apps/sentrypeer/test/helpers/seed-record.ts'
 import { type Daemon, repoRoot, sleep, startDaemon } from './daemons.ts'
 
 const [RECORDS = 100_000] = process.argv.slice(2).map(Number)
@@ -19,19 +21,7 @@ const storeLib = (await import(
   join(repoRoot, 'packages', 'store', 'dist', 'index.js')
 )) as typeof import('@sentrypeer/store')
 
-interface Rec {
-  v: 1
-  eventUuid: string
-  eventTime: number
-  sourceIp: string
-  sourcePort: number
-  transport: 'udp'
-  method: string
-  calledNumberRaw: string
-  calledNumber: string
-  userAgent: string
-  collectionMode: 'passive'
-}
+type Rec = SentryPeerRecord
 const encoder = new TextEncoder()
 // the SentryPeer record's canonical JSON (apps/sentrypeer/src/p2p/sentry-peer-record.ts): same key order
 const rules = {
@@ -57,38 +47,10 @@ try {
   const started = performance.now()
   for (let i = 0; i < RECORDS; i++) {
     const eventTime = now - 60_000 - Math.floor((i / RECORDS) * 6 * 86_400_000)
-    const record: Rec = {
-      v: 1,
-      // the daemon's event UUIDs are version 7 (time-ordered), made when the event was recorded
-      eventUuid: uuidV7(eventTime),
-      eventTime,
-      sourceIp: `45.${(i >> 16) & 0xff}.${(i >> 8) & 0xff}.${i & 0xff}`,
-      sourcePort: 5060,
-      transport: 'udp',
-      method: 'INVITE',
-      calledNumberRaw: `${1000 + (i % 5000)}`,
-      calledNumber: `${1000 + (i % 5000)}`,
-      userAgent: 'friendly-scanner',
-      collectionMode: 'passive',
-    }
+    // the daemon's event UUIDs are version 7 (time-ordered), made when the event was recorded
+    const { record, event } = seedRecord(i, eventTime, uuidV7(eventTime))
     const signed = await share.signRecord(record, key, rules)
-    store.record({
-      eventTime,
-      eventUuid: record.eventUuid,
-      sourceIp: record.sourceIp,
-      sourcePort: 5060,
-      destinationIp: '45.78.0.1',
-      destinationPort: 5060,
-      transport: 'udp',
-      method: 'INVITE',
-      calledNumberRaw: record.calledNumberRaw,
-      calledNumberNormalized: record.calledNumber,
-      userAgent: record.userAgent,
-      collectionMode: 'passive',
-      collectorNodeId: 'seed',
-      origin: 'local',
-      signed: { id: signed.id, collector: signed.collector, bytes: signed.bytes },
-    })
+    store.record({ ...event, signed: { id: signed.id, collector: signed.collector, bytes: signed.bytes } })
   }
   await store.close()
   const prepared = performance.now() - started

@@ -18,6 +18,7 @@ import {
 import { uuidV7 } from '../../src/sip/uuid-v7.js'
 import { type DaemonProcess, spawnDaemon } from '../helpers/daemon-process.js'
 import { tempDir } from '../helpers/paths.js'
+import { seedRecord } from '../helpers/seed-record.js'
 
 const RECORDS = 3_000
 /** The new node's queue: 100 events, of which records from peers may fill half. */
@@ -58,35 +59,10 @@ describe('P2P catch-up into a small store queue', () => {
     const now = Date.now()
     for (let i = 0; i < RECORDS; i++) {
       const eventTime = now - 60_000 - i * 60_000
-      const record: SentryPeerRecord = {
-        v: 1,
-        eventUuid: uuidV7(eventTime),
-        eventTime,
-        sourceIp: `45.${(i >> 16) & 0xff}.${(i >> 8) & 0xff}.${i & 0xff}`,
-        sourcePort: 5060,
-        transport: 'udp',
-        method: 'INVITE',
-        calledNumberRaw: `${1000 + (i % 500)}`,
-        calledNumber: `${1000 + (i % 500)}`,
-        userAgent: 'friendly-scanner',
-        collectionMode: 'passive',
-      }
+      const { record, event } = seedRecord(i, eventTime, uuidV7(eventTime))
       const signed = await signRecord(record, key, rules)
       seedStore.record({
-        eventTime,
-        eventUuid: record.eventUuid,
-        sourceIp: record.sourceIp,
-        sourcePort: 5060,
-        destinationIp: '45.78.0.1',
-        destinationPort: 5060,
-        transport: 'udp',
-        method: 'INVITE',
-        calledNumberRaw: record.calledNumberRaw,
-        calledNumberNormalized: record.calledNumber,
-        userAgent: record.userAgent,
-        collectionMode: 'passive',
-        collectorNodeId: 'seed',
-        origin: 'local',
+        ...event,
         signed: { id: signed.id, collector: signed.collector, bytes: signed.bytes },
       })
     }
