@@ -87,7 +87,11 @@ export interface SentryPeerClient {
   listUserAgents(query?: ListQuery, options?: RequestOptions): Promise<UserAgentsResponse>
   listSipMethods(query?: ListQuery, options?: RequestOptions): Promise<SipMethodsResponse>
   getStats(query?: StatsQuery, options?: RequestOptions): Promise<StatsResponse>
-  /** The firewall feed as text (`plain`, `ipset` or `nftables`). */
+  /**
+   * The firewall feed as text: `plain` (one address per line), `ipset` (`ipset restore` input),
+   * `nftables` (an `nft -f` script) or `bird` (a BIRD 2 include file: `protocol static` blocks
+   * `sentrypeer_v4`/`sentrypeer_v6` of blackhole host routes tagged with BLACKHOLE, 65535:666).
+   */
   getBlocklist(query?: BlocklistQuery, options?: RequestOptions): Promise<string>
   /** The CrowdSec decisions stream; the token (if any) goes in `X-Api-Key` as bouncers send it. */
   getDecisionsStream(query?: DecisionsStreamQuery, options?: RequestOptions): Promise<DecisionsStreamResponse>

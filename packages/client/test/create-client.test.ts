@@ -138,6 +138,8 @@ describe('createClient', () => {
     expect(await api.getDecisionsStream({ startup: 'true' })).toEqual({ new: null, deleted: [] })
     expect(seen.at(-1)?.headers['x-api-key']).toBe('k')
     expect(await api.getBlocklist({ format: 'plain' })).toBe('# plain\n192.0.2.1\n')
+    await api.getBlocklist({ format: 'bird', family: '6' })
+    expect(seen.at(-1)?.url).toBe('/blocklist?format=bird&family=6')
   })
 
   it('parses Server-Sent Events split across chunks and ignores comments', async () => {

@@ -142,7 +142,10 @@ export const API_ROUTES = [
     summary: 'Firewall feed of bad actor IPs (allowlisted addresses are never exported)',
     auth: 'bearer',
     query: BlocklistQuerySchema,
-    response: { contentType: 'text/plain', description: 'plain list, ipset restore input or nft script' },
+    response: {
+      contentType: 'text/plain',
+      description: 'plain list, ipset restore input, nft script or BIRD 2 include file',
+    },
     errors: [400],
   },
   {

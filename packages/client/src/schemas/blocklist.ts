@@ -2,8 +2,10 @@ import { z } from 'zod'
 import { FamilySchema } from './common.js'
 
 /** Output formats of `GET /blocklist`. */
-export const BlocklistFormatSchema = z.enum(['plain', 'ipset', 'nftables']).meta({
-  description: 'plain: one address per line; ipset: `ipset restore` input; nftables: an `nft -f` script',
+export const BlocklistFormatSchema = z.enum(['plain', 'ipset', 'nftables', 'bird']).meta({
+  description:
+    'plain: one address per line; ipset: `ipset restore` input; nftables: an `nft -f` script; ' +
+    'bird: a BIRD 2 include file of blackhole host routes tagged with the RFC 7999 BLACKHOLE community (65535:666)',
 })
 export type BlocklistFormat = z.infer<typeof BlocklistFormatSchema>
 
