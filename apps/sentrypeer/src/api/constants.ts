@@ -65,6 +65,13 @@ export const IPSET_MAX_TIMEOUT_S = 2_147_483
 /** Entries per `add element` statement of the nftables script (keeps each statement small). */
 export const NFT_ELEMENTS_PER_STATEMENT = 1_000
 
+/** Names of the BIRD 2 `protocol static` blocks of `format=bird` (IPv4 and IPv6 channels). */
+export const BIRD_PROTOCOL_V4 = 'sentrypeer_v4'
+export const BIRD_PROTOCOL_V6 = 'sentrypeer_v6'
+
+/** The BLACKHOLE well-known community of RFC 7999 (65535:666) that tags every route of `format=bird`. */
+export const BLACKHOLE_COMMUNITY = [65_535, 666] as const
+
 /** The default allowlist: loopback, RFC 1918, link-local, RFC 4193 unique local, unspecified. */
 export const DEFAULT_ALLOWLIST = [
   '127.0.0.0/8',

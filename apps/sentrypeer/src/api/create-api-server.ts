@@ -48,7 +48,7 @@ import {
 import { createOpenApiDocument } from './create-openapi-document.js'
 import { createDecisionStream } from './decision-stream.js'
 import { type ApiErrorCode, HttpApiError, InvalidApiOptionError, TokenRequiredError } from './errors.js'
-import { type BlocklistFormat, formatBlocklist } from './format-blocklist.js'
+import { type BlocklistFormat, type BlocklistSource, formatBlocklist } from './format-blocklist.js'
 import { formatTimestamp } from './format-timestamp.js'
 import { formatMetric, type Metrics } from './metrics.js'
 import { toApiEvent } from './to-api-event.js'
@@ -223,7 +223,7 @@ function storeResult<T>(
  *
  * Routes: SentryPeer's (`/health-check`, `/ip-addresses[/{ip}]`, `/numbers[/{number}]`) plus paging and
  * filters, `/user-agents`, `/sip-methods`, `/stats`, `/events/stream` (SSE), `/blocklist`
- * (plain/ipset/nftables), `/v1/decisions/stream` (CrowdSec LAPI), `/metrics` (Prometheus) and
+ * (plain/ipset/nftables/bird), `/v1/decisions/stream` (CrowdSec LAPI), `/metrics` (Prometheus) and
  * `/openapi.json`. Requests are validated with the zod schemas of `@sentrypeer/client`; bad input gets
  * a 4xx JSON `{ code, message }`. Throws {@link TokenRequiredError} for a non-loopback bind without a
  * token and `InvalidApiOptionError` for a bad option; rejects if the port cannot be bound.
@@ -612,7 +612,13 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
   route('getBlocklist', '/blocklist', (_request, reply, { query }) => {
     const format = (query.format as BlocklistFormat | undefined) ?? 'plain'
     const fam = family(query.family)
-    const chunks = formatBlocklist(blockEntries(fam), {
+    // bird writes a block per family: a store query per family (both validated now) lets both stream.
+    let source: BlocklistSource
+    if (format === 'bird' && fam === undefined) {
+      const perFamily = { 4: blockEntries(4), 6: blockEntries(6) }
+      source = (f: 4 | 6) => perFamily[f]
+    } else source = blockEntries(fam)
+    const chunks = formatBlocklist(source, {
       format,
       family: fam,
       now: now(),

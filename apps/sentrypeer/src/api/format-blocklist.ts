@@ -1,4 +1,7 @@
 import {
+  BIRD_PROTOCOL_V4,
+  BIRD_PROTOCOL_V6,
+  BLACKHOLE_COMMUNITY,
   BLOCKLIST_SET_V4,
   BLOCKLIST_SET_V6,
   IPSET_MAX_TIMEOUT_S,
@@ -15,7 +18,14 @@ export interface BlocklistEntry {
   expiresAt: number
 }
 
-export type BlocklistFormat = 'plain' | 'ipset' | 'nftables'
+export type BlocklistFormat = 'plain' | 'ipset' | 'nftables' | 'bird'
+
+/**
+ * What {@link formatBlocklist} reads: the entries in any order, or one source per family (read only
+ * for the families asked for, IPv4 first). `bird` writes one block per family, so from a single
+ * iterable it holds the IPv6 routes until the IPv4 block is done; per-family sources stream both.
+ */
+export type BlocklistSource = Iterable<BlocklistEntry> | ((family: 4 | 6) => Iterable<BlocklistEntry>)
 
 /** Options of {@link formatBlocklist}. */
 export interface FormatBlocklistInit {
@@ -42,18 +52,79 @@ function header(init: FormatBlocklistInit): string {
   )
 }
 
+/** One BIRD 2 static route: a host route, blackholed, tagged with the RFC 7999 BLACKHOLE community. */
+function birdRoute(e: BlocklistEntry): string {
+  const [asn, value] = BLACKHOLE_COMMUNITY
+  return `  route ${e.ip}/${e.family === 4 ? 32 : 128} blackhole { bgp_community.add((${asn}, ${value})); };`
+}
+
+/**
+ * `format=bird`: a file for BIRD 2's `include`, with a `protocol static` block per family asked for
+ * (`sentrypeer_v4` on channel `ipv4`, `sentrypeer_v6` on `ipv6`). A block without routes is valid.
+ */
+function* formatBird(
+  source: BlocklistSource,
+  init: FormatBlocklistInit,
+  families: readonly (4 | 6)[],
+): Generator<string, void, undefined> {
+  let perFamily: (family: 4 | 6) => Iterable<BlocklistEntry>
+  if (typeof source === 'function') perFamily = source
+  else {
+    // One pass over mixed entries: the first family streams, the other is held for its own block.
+    const held: BlocklistEntry[] = []
+    const first = families[0]
+    perFamily = (family) =>
+      family !== first
+        ? held
+        : (function* () {
+            for (const e of source) {
+              if (e.family === family) yield e
+              else if (families.includes(e.family) && e.expiresAt > init.now) held.push(e)
+            }
+          })()
+  }
+  const [asn, value] = BLACKHOLE_COMMUNITY
+  yield header(init) +
+    `# BIRD 2: include this file from bird.conf; blackhole host routes tagged with (${asn}, ${value}), BLACKHOLE of RFC 7999\n`
+  for (const family of families) {
+    yield `protocol static ${family === 4 ? BIRD_PROTOCOL_V4 : BIRD_PROTOCOL_V6} {\n  ipv${family};\n`
+    let chunk: string[] = []
+    for (const e of perFamily(family)) {
+      if (e.expiresAt <= init.now || e.family !== family) continue
+      chunk.push(birdRoute(e))
+      if (chunk.length >= STREAM_CHUNK_ITEMS) {
+        yield `${chunk.join('\n')}\n`
+        chunk = []
+      }
+    }
+    yield `${chunk.length > 0 ? `${chunk.join('\n')}\n` : ''}}\n`
+  }
+}
+
 /**
  * Renders the firewall feed as text chunks, streaming: `plain` (one address per line after `#`
- * comments), `ipset` (`ipset restore` input: `hash:ip` sets with timeouts, every line `-exist`), or
+ * comments), `ipset` (`ipset restore` input: `hash:ip` sets with timeouts, every line `-exist`),
  * `nftables` (an atomic `nft -f` script: `table inet sentrypeer`, sets with `flags timeout`, a drop
- * chain, element timeouts = remaining expiry). Entries already expired are skipped.
+ * chain, element timeouts = remaining expiry), or `bird` (BIRD 2 `protocol static` blocks of blackhole
+ * host routes tagged with the RFC 7999 BLACKHOLE community). Entries already expired are skipped.
  */
 export function* formatBlocklist(
-  entries: Iterable<BlocklistEntry>,
+  source: BlocklistSource,
   init: FormatBlocklistInit,
 ): Generator<string, void, undefined> {
   const wants4 = init.family !== 6
   const wants6 = init.family !== 4
+  const families: (4 | 6)[] = wants4 && wants6 ? [4, 6] : wants4 ? [4] : [6]
+  if (init.format === 'bird') {
+    yield* formatBird(source, init, families)
+    return
+  }
+  const entries =
+    typeof source === 'function'
+      ? (function* () {
+          for (const family of families) yield* source(family)
+        })()
+      : source
   const defaultTimeout = Math.min(IPSET_MAX_TIMEOUT_S, Math.max(1, Math.round(init.defaultTimeoutS)))
   if (init.format === 'plain') {
     yield header(init)

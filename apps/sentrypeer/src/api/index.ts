@@ -21,7 +21,7 @@ export type {
 export { createApiServer } from './create-api-server.js'
 export { createOpenApiDocument } from './create-openapi-document.js'
 export * from './errors.js'
-export type { BlocklistEntry, BlocklistFormat } from './format-blocklist.js'
+export type { BlocklistEntry, BlocklistFormat, BlocklistSource } from './format-blocklist.js'
 export { formatBlocklist } from './format-blocklist.js'
 export type { Counter, Gauge, Labels, Metrics } from './metrics.js'
 export { createMetrics, methodLabel } from './metrics.js'
