@@ -2,12 +2,13 @@ import { h, replace } from './dom.js'
 import type { GuiContext } from './gui-context.js'
 
 interface Feed {
-  format: 'plain' | 'ipset' | 'nftables'
+  format: 'plain' | 'ipset' | 'nftables' | 'bird'
   title: string
   what: string
   pipe: string
 }
 
+// nftables stays last: the GUI browser test copies and previews the last feed.
 const FEEDS: Feed[] = [
   {
     format: 'plain',
@@ -20,6 +21,12 @@ const FEEDS: Feed[] = [
     title: 'ipset',
     what: 'ipset restore input: sets sentrypeer-v4 and sentrypeer-v6 with timeouts',
     pipe: ' | ipset restore -exist',
+  },
+  {
+    format: 'bird',
+    title: 'BIRD 2 (BGP blackhole)',
+    what: 'a BIRD 2 include file: static protocols sentrypeer_v4 and sentrypeer_v6 of blackhole host routes tagged with the RFC 7999 BLACKHOLE community (65535:666)',
+    pipe: ' -o /etc/bird/sentrypeer.conf.new && mv /etc/bird/sentrypeer.conf.new /etc/bird/sentrypeer.conf && birdc configure',
   },
   {
     format: 'nftables',
