@@ -207,9 +207,11 @@ describe('the web GUI in Chromium', () => {
       `curl -fsS -H "Authorization: Bearer $SENTRYPEER_API_TOKEN" '${apiUrl}/blocklist?format=nftables' | nft -f -`,
     )
     expect(await page.locator('#command-ipset').textContent()).toContain('| ipset restore -exist')
+    expect(await page.locator('#command-bird').textContent()).toContain('format=bird')
     expect(await page.content()).not.toContain(TOKEN)
+    const nftFeed = page.locator('.feed', { has: page.locator('#command-nftables') })
     await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: apiUrl })
-    await page.getByRole('button', { name: 'Copy command' }).last().click()
+    await nftFeed.getByRole('button', { name: 'Copy command' }).click()
     await page.locator('.feed span[role="status"]', { hasText: 'Copied.' }).waitFor()
     const clipboard = await page.evaluate(() =>
       (
@@ -217,7 +219,7 @@ describe('the web GUI in Chromium', () => {
       ).navigator.clipboard.readText(),
     )
     expect(clipboard).toBe(nft)
-    await page.getByRole('button', { name: 'Preview' }).last().click()
+    await nftFeed.getByRole('button', { name: 'Preview' }).click()
     await page.locator('pre.preview', { hasText: 'table inet sentrypeer' }).waitFor()
     await screenshot(page, 'feeds')
   })

@@ -8,7 +8,6 @@ interface Feed {
   pipe: string
 }
 
-// nftables stays last: the GUI browser test copies and previews the last feed.
 const FEEDS: Feed[] = [
   {
     format: 'plain',
@@ -23,16 +22,16 @@ const FEEDS: Feed[] = [
     pipe: ' | ipset restore -exist',
   },
   {
-    format: 'bird',
-    title: 'BIRD 2 (BGP blackhole)',
-    what: 'a BIRD 2 include file: static protocols sentrypeer_v4 and sentrypeer_v6 of blackhole host routes tagged with the RFC 7999 BLACKHOLE community (65535:666)',
-    pipe: ' -o /etc/bird/sentrypeer.conf.new && mv /etc/bird/sentrypeer.conf.new /etc/bird/sentrypeer.conf && birdc configure',
-  },
-  {
     format: 'nftables',
     title: 'nftables',
     what: 'an atomic nft -f script: table inet sentrypeer with timed sets and a drop rule',
     pipe: ' | nft -f -',
+  },
+  {
+    format: 'bird',
+    title: 'BIRD 2 (BGP blackhole)',
+    what: 'a BIRD 2 include file: static protocols sentrypeer_v4 and sentrypeer_v6 of blackhole host routes tagged with the RFC 7999 BLACKHOLE community (65535:666)',
+    pipe: ' -o /etc/bird/sentrypeer.conf.new && mv /etc/bird/sentrypeer.conf.new /etc/bird/sentrypeer.conf && birdc configure',
   },
 ]
 
