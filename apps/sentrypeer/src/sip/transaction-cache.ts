@@ -46,54 +46,87 @@ export interface TransactionCacheInit {
   now?: () => number
 }
 
+/** An entry and the insertion it came from (a key set again leaves its older ring slot stale). */
+interface Slot extends TransactionEntry {
+  seq: number
+}
+
 /**
- * A bounded LRU of recent server transactions with a TTL: retransmissions are answered again from it
- * but recorded once.
+ * A bounded cache of recent server transactions with a TTL: retransmissions are answered again from it
+ * but recorded once. A transaction lives `ttlMs` from its first request (RFC 3261 §17.2.2, Timer J:
+ * 64*T1 = 32 s); beyond `maxEntries` the oldest go first.
+ *
+ * Keys are kept in insertion order in a ring beside the `Map`. An LRU over the `Map` alone (delete the
+ * oldest key, found with `keys().next()`) was a third of the main thread's time in a flood of new
+ * transactions: every delete at the front leaves a hole the next iteration steps over until V8
+ * rehashes the table (apps/sentrypeer/bench/sip/handler.bench.ts).
  */
 export class TransactionCache {
-  readonly #entries = new Map<number | string, TransactionEntry>()
-  readonly #maxEntries: number
+  readonly #entries = new Map<number | string, Slot>()
+  readonly #ringKeys: Array<number | string>
+  readonly #ringSeqs: Float64Array
+  readonly #capacity: number
   readonly #ttlMs: number
   readonly #now: () => number
+  /** Ring positions (ever increasing; the slot is the position modulo the capacity). */
+  #head = 0
+  #tail = 0
+  #seq = 0
 
   constructor(init: TransactionCacheInit) {
-    this.#maxEntries = init.maxEntries
+    this.#capacity = Math.max(1, Math.floor(init.maxEntries))
     this.#ttlMs = init.ttlMs
     this.#now = init.now ?? Date.now
+    this.#ringKeys = new Array(this.#capacity).fill(0)
+    this.#ringSeqs = new Float64Array(this.#capacity)
   }
 
   get size(): number {
     return this.#entries.size
   }
 
-  /** The live entry for `key`, refreshed as most recently used; undefined when absent or expired. */
+  /** The live entry for `key`; undefined when absent or expired. */
   get(key: number | string): TransactionEntry | undefined {
     const entry = this.#entries.get(key)
     if (entry === undefined) return undefined
-    this.#entries.delete(key)
-    if (entry.expiresAt <= this.#now()) return undefined
-    this.#entries.set(key, entry)
+    if (entry.expiresAt <= this.#now()) {
+      this.#entries.delete(key)
+      return undefined
+    }
     return entry
   }
 
   set(key: number | string, responses: Uint8Array[], inviteBytes?: Uint8Array): void {
     const now = this.#now()
-    const entry: TransactionEntry = { responses, expiresAt: now + this.#ttlMs }
-    if (inviteBytes !== undefined) entry.inviteBytes = inviteBytes
-    this.#entries.delete(key)
-    this.#entries.set(key, entry)
-    // Evict the least recently used beyond the cap, and expired ones at the old end (a few per call).
-    const keys = this.#entries.keys()
-    for (let i = 0; i < 4; i++) {
-      const oldest = keys.next()
-      if (oldest.done) break
-      const e = this.#entries.get(oldest.value) as TransactionEntry
-      if (this.#entries.size > this.#maxEntries || e.expiresAt <= now) this.#entries.delete(oldest.value)
-      else break
+    // Make room: a full ring drops its oldest slot; then expired ones at the old end (a few per call).
+    if (this.#tail - this.#head === this.#capacity) this.#dropHead()
+    for (let i = 0; i < 4 && this.#head < this.#tail; i++) {
+      const at = this.#head % this.#capacity
+      const entry = this.#entries.get(this.#ringKeys[at]!)
+      if (entry !== undefined && entry.seq === this.#ringSeqs[at] && entry.expiresAt > now) break
+      this.#dropHead()
     }
+    const seq = ++this.#seq
+    const entry: Slot = { responses, expiresAt: now + this.#ttlMs, seq }
+    if (inviteBytes !== undefined) entry.inviteBytes = inviteBytes
+    this.#entries.set(key, entry)
+    const at = this.#tail % this.#capacity
+    this.#ringKeys[at] = key
+    this.#ringSeqs[at] = seq
+    this.#tail++
   }
 
   clear(): void {
     this.#entries.clear()
+    this.#head = this.#tail
+  }
+
+  /** Forgets the oldest ring slot, and its entry unless the key was set again since. */
+  #dropHead(): void {
+    const at = this.#head % this.#capacity
+    const key = this.#ringKeys[at]!
+    const entry = this.#entries.get(key)
+    if (entry !== undefined && entry.seq === this.#ringSeqs[at]) this.#entries.delete(key)
+    this.#head++
   }
 }

@@ -13,16 +13,47 @@ describe('TransactionCache', () => {
     expect(cache.size).toBe(0)
   })
 
-  it('evicts the least recently used beyond the cap', () => {
+  it('evicts the oldest transaction beyond the cap, however often it was retransmitted', () => {
     const cache = new TransactionCache({ maxEntries: 2, ttlMs: 10_000 })
     cache.set('a', [])
     cache.set('b', [])
-    expect(cache.get('a')).toBeDefined() // a is now the most recent
+    expect(cache.get('a')).toBeDefined() // a retransmission: the transaction's life still counts from its start
     cache.set('c', [])
     expect(cache.size).toBe(2)
-    expect(cache.get('b')).toBeUndefined()
-    expect(cache.get('a')).toBeDefined()
+    expect(cache.get('a')).toBeUndefined()
+    expect(cache.get('b')).toBeDefined()
     expect(cache.get('c')).toBeDefined()
+  })
+
+  it('keeps a key set again (a CANCEL answered after its INVITE) for its new life, not its first', () => {
+    let now = 1_000
+    const cache = new TransactionCache({ maxEntries: 3, ttlMs: 100, now: () => now })
+    cache.set('invite', [new Uint8Array([1])])
+    cache.set('x', [])
+    now += 50
+    cache.set('invite', [new Uint8Array([2])]) // same key again: a fresh entry, the old slot goes stale
+    cache.set('y', []) // the ring is full: its oldest slot (the stale one) goes, not the live entry
+    expect(cache.get('invite')?.responses).toEqual([new Uint8Array([2])])
+    now += 60 // 110 ms after the first set, 60 after the second
+    expect(cache.get('x')).toBeUndefined()
+    expect(cache.get('invite')?.responses).toEqual([new Uint8Array([2])])
+    now += 40
+    expect(cache.get('invite')).toBeUndefined()
+  })
+
+  it('drops expired entries from the old end as new ones come', () => {
+    let now = 0
+    const cache = new TransactionCache({ maxEntries: 1_000, ttlMs: 10, now: () => now })
+    for (let i = 0; i < 500; i++) {
+      cache.set(i, [])
+      now += 1
+    }
+    expect(cache.size).toBeLessThanOrEqual(12)
+    expect(cache.get(499)).toBeDefined()
+    cache.clear()
+    expect(cache.size).toBe(0)
+    cache.set('after-clear', [])
+    expect(cache.size).toBe(1)
   })
 
   it('stays bounded under a flood of distinct keys', () => {
