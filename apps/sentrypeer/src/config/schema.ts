@@ -1,6 +1,10 @@
 import { z } from 'zod'
 import { DEFAULT_CONFIRMATIONS, DEFAULT_P2P_LISTEN } from '../p2p/constants.js'
-import { DEFAULT_SIP_LISTENER_LIMITS, type SipListenerLimits } from '../sip/constants.js'
+import {
+  DEFAULT_SIP_LISTENER_LIMITS,
+  type SipListenerLimits,
+  TRANSACTION_CACHE_MAX_ENTRIES_LIMIT,
+} from '../sip/constants.js'
 import {
   DEFAULT_API_LISTEN,
   DEFAULT_DB_FILE,
@@ -48,7 +52,7 @@ const positiveInt = z.number().int().positive()
 const limitsSchema = z
   .object({
     transactionTtlMs: positiveInt,
-    transactionCacheMaxEntries: positiveInt,
+    transactionCacheMaxEntries: positiveInt.max(TRANSACTION_CACHE_MAX_ENTRIES_LIMIT),
     streamIdleTimeoutMs: positiveInt,
     streamMaxConnections: positiveInt,
     streamMaxWriteBufferBytes: positiveInt,

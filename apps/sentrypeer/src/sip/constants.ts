@@ -15,6 +15,8 @@ export const TRANSACTION_TTL_MS = 32_000
  * 170-174 MB of RSS instead of 196-210 MB, lossless either way (docs/benchmarks.md, Ingest).
  */
 export const TRANSACTION_CACHE_MAX_ENTRIES = 8_192
+/** Largest `transactionCacheMaxEntries` accepted: the cache allocates its key ring up front (16 B each). */
+export const TRANSACTION_CACHE_MAX_ENTRIES_LIMIT = 1_000_000
 /**
  * A TCP/TLS connection idle for longer than this is closed. RFC 3261 §18 leaves the value to the
  * implementation; no transaction outlives 64*T1 = 32 s, so an idle connection carries none.

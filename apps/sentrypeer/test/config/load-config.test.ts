@@ -143,6 +143,13 @@ describe('loadConfig', () => {
     expect(err.message).toContain('"bogus"')
   })
 
+  it('refuses a transaction cache too large to allocate up front', () => {
+    const file = tempFile('big.json', JSON.stringify({ limits: { transactionCacheMaxEntries: 1_000_001 } }))
+    expect(configError(() => loadConfig({ cli: { configFile: file } })).message).toContain('limits')
+    const ok = tempFile('ok.json', JSON.stringify({ limits: { transactionCacheMaxEntries: 1_000_000 } }))
+    expect(loadConfig({ cli: { configFile: ok } }).limits.transactionCacheMaxEntries).toBe(1_000_000)
+  })
+
   it('names the flag at fault for a bad listen address, URL, duration or redirect', () => {
     expect(configError(() => loadConfig({ cli: { sipListen: ['localhost:5060'] } })).message).toContain(
       'option --sip-listen',
