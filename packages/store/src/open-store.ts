@@ -112,18 +112,25 @@ function queryError<T>(code: QueryErrorCode, field: string, message: string): Qu
   return { ok: false, error: { code, field, offset: 0, message } }
 }
 
-function aggregate(map: Map<string, Aggregate>, key: string, event: ValidEvent, local: boolean): void {
+/** Adds the event to the key's aggregate (creating it) and returns the aggregate. */
+function aggregate<A extends Aggregate>(
+  map: Map<string, A>,
+  key: string,
+  event: ValidEvent,
+  local: boolean,
+): A {
   const entry = map.get(key)
   if (entry === undefined) {
-    map.set(key, {
+    const created = {
       first: event.eventTime,
       last: event.eventTime,
       count: 1,
       expires: event.expiresAt,
       local: local ? 1 : 0,
       remote: local ? 0 : 1,
-    })
-    return
+    } as A
+    map.set(key, created)
+    return created
   }
   if (event.eventTime < entry.first) entry.first = event.eventTime
   if (event.eventTime > entry.last) entry.last = event.eventTime
@@ -131,6 +138,7 @@ function aggregate(map: Map<string, Aggregate>, key: string, event: ValidEvent, 
   entry.count++
   if (local) entry.local++
   else entry.remote++
+  return entry
 }
 
 interface EventRow {
@@ -744,12 +752,9 @@ class SqliteStore implements Store {
       }
       inserted++
       const local = event.origin === 'local'
-      aggregate(ips, event.sourceIp, event, local)
-      const ipEntry = ips.get(event.sourceIp)!
-      ipEntry.family = event.sourceFamily
+      aggregate(ips, event.sourceIp, event, local).family = event.sourceFamily
       const collectorKey = `${event.sourceIp}\u0000${event.collectorNodeId}`
-      aggregate(collectors, collectorKey, event, local)
-      const collectorEntry = collectors.get(collectorKey)!
+      const collectorEntry = aggregate(collectors, collectorKey, event, local)
       collectorEntry.ip = event.sourceIp
       collectorEntry.collector = event.collectorNodeId
       if (event.calledNumberNormalized !== '') aggregate(numbers, event.calledNumberNormalized, event, local)
