@@ -112,6 +112,31 @@ function queryError<T>(code: QueryErrorCode, field: string, message: string): Qu
   return { ok: false, error: { code, field, offset: 0, message } }
 }
 
+// The filter checks shared by the queries: each returns the error, or undefined if the filter is absent
+// or valid.
+
+function sinceError(since: unknown): QueryResult<never> | undefined {
+  if (since === undefined || (typeof since === 'number' && Number.isFinite(since))) return undefined
+  return queryError('INVALID_FILTER', 'since', 'since must be a time in ms')
+}
+
+function familyError(family: unknown): QueryResult<never> | undefined {
+  if (family === undefined || family === 4 || family === 6) return undefined
+  return queryError('INVALID_FILTER', 'family', 'family must be 4 or 6')
+}
+
+function originError(origin: unknown): QueryResult<never> | undefined {
+  if (origin === undefined || origin === 'local' || origin === 'remote') return undefined
+  return queryError('INVALID_FILTER', 'origin', "origin must be 'local' or 'remote'")
+}
+
+function collectorError(collector: unknown): QueryResult<never> | undefined {
+  if (collector === undefined || (typeof collector === 'string' && collector.length <= MAX_NODE_ID_LENGTH)) {
+    return undefined
+  }
+  return queryError('INVALID_FILTER', 'collector', 'collector must be a node id')
+}
+
 /** Adds the event to the key's aggregate (creating it) and returns the aggregate. */
 function aggregate<A extends Aggregate>(
   map: Map<string, A>,
@@ -1077,25 +1102,14 @@ class SqliteStore implements Store {
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
       return queryError('INVALID_LIMIT', 'limit', `limit must be an integer in 1..${MAX_PAGE_LIMIT}`)
     }
-    if (query.since !== undefined && (typeof query.since !== 'number' || !Number.isFinite(query.since))) {
-      return queryError('INVALID_FILTER', 'since', 'since must be a time in ms')
-    }
+    const since = sinceError(query.since)
+    if (since !== undefined) return since
     return { ok: true, value: limit }
   }
 
   private checkIpQuery(query: IpQuery): QueryResult<undefined> {
-    if (query.family !== undefined && query.family !== 4 && query.family !== 6) {
-      return queryError('INVALID_FILTER', 'family', 'family must be 4 or 6')
-    }
-    if (query.origin !== undefined && query.origin !== 'local' && query.origin !== 'remote') {
-      return queryError('INVALID_FILTER', 'origin', "origin must be 'local' or 'remote'")
-    }
-    if (
-      query.collector !== undefined &&
-      (typeof query.collector !== 'string' || query.collector.length > MAX_NODE_ID_LENGTH)
-    ) {
-      return queryError('INVALID_FILTER', 'collector', 'collector must be a node id')
-    }
+    const error = familyError(query.family) ?? originError(query.origin) ?? collectorError(query.collector)
+    if (error !== undefined) return error
     if (
       query.minCollectors !== undefined &&
       (!Number.isSafeInteger(query.minCollectors) || query.minCollectors < 1)
@@ -1148,9 +1162,8 @@ class SqliteStore implements Store {
 
   iterateIps(query: IpQuery = {}): QueryResult<Generator<IpSummary, void, undefined>> {
     this.assertOpen()
-    if (query.since !== undefined && (typeof query.since !== 'number' || !Number.isFinite(query.since))) {
-      return queryError('INVALID_FILTER', 'since', 'since must be a time in ms')
-    }
+    const since = sinceError(query.since)
+    if (since !== undefined) return since
     const filters = this.checkIpQuery(query)
     if (!filters.ok) return filters
     const now = this.now()
@@ -1216,9 +1229,8 @@ class SqliteStore implements Store {
     this.assertOpen()
     const checked = this.checkList(query)
     if (!checked.ok) return checked
-    if (query.origin !== undefined && query.origin !== 'local' && query.origin !== 'remote') {
-      return queryError('INVALID_FILTER', 'origin', "origin must be 'local' or 'remote'")
-    }
+    const origin = originError(query.origin)
+    if (origin !== undefined) return origin
     let q = queryBuilder.selectFrom('numbers').select(NUMBER_COLUMNS).where('expires_at', '>', this.now())
     if (query.since !== undefined) q = q.where('last_seen', '>=', query.since)
     if (query.origin === 'local') q = q.where('local_count', '>', 0)
@@ -1303,12 +1315,8 @@ class SqliteStore implements Store {
       return queryError('INVALID_FILTER', 'since', 'since and until must be times in ms with since <= until')
     }
     if ((until - since) / bucketMs > MAX_BUCKETS) since = until - MAX_BUCKETS * bucketMs
-    if (query.family !== undefined && query.family !== 4 && query.family !== 6) {
-      return queryError('INVALID_FILTER', 'family', 'family must be 4 or 6')
-    }
-    if (query.origin !== undefined && query.origin !== 'local' && query.origin !== 'remote') {
-      return queryError('INVALID_FILTER', 'origin', "origin must be 'local' or 'remote'")
-    }
+    const filter = familyError(query.family) ?? originError(query.origin)
+    if (filter !== undefined) return filter
     const family = query.family
     const origin = query.origin
     const fromEvents = (from: number, to: number): Bucket[] => {
@@ -1361,12 +1369,8 @@ class SqliteStore implements Store {
     }
     const checked = this.checkList({ limit: query.limit })
     if (!checked.ok) return checked
-    if (
-      query.collector !== undefined &&
-      (typeof query.collector !== 'string' || query.collector.length > MAX_NODE_ID_LENGTH)
-    ) {
-      return queryError('INVALID_FILTER', 'collector', 'collector must be a node id')
-    }
+    const collector = collectorError(query.collector)
+    if (collector !== undefined) return collector
     let q = queryBuilder
       .selectFrom('events')
       .select([
