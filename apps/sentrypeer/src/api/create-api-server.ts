@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
+import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { isIP } from 'node:net'
 import { Readable } from 'node:stream'
@@ -288,7 +289,15 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
     methodOf: (ip) => methodCache.get(ip),
   })
   const openApi = JSON.stringify(createOpenApiDocument(version))
-  const sseClients = new Set<{ end(): void }>()
+  const sseClients = new Set<{ res: ServerResponse; end(): void }>()
+  // One listener serves every event stream, so an event is serialized once however many clients read it.
+  const onEventForStreams = (event: ApiStoredEvent): void => {
+    const frame = `event: event\nid: ${event.eventUuid}\ndata: ${JSON.stringify(toApiEvent(event))}\n\n`
+    for (const { res } of sseClients) {
+      if (res.writableLength > sseMaxBuffered) sseDropped.inc()
+      else res.write(frame)
+    }
+  }
 
   const app = Fastify({
     ...(init.logger === undefined ? { logger: false } : { loggerInstance: init.logger }),
@@ -570,25 +579,19 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
     if (typeof allowOrigin === 'string') headers['access-control-allow-origin'] = allowOrigin
     res.writeHead(200, headers)
     res.write(': sentrypeer event stream\n\n')
-    const listener = (event: ApiStoredEvent): void => {
-      if (res.writableLength > sseMaxBuffered) {
-        sseDropped.inc()
-        return
-      }
-      res.write(`event: event\nid: ${event.eventUuid}\ndata: ${JSON.stringify(toApiEvent(event))}\n\n`)
-    }
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs)
     heartbeat.unref()
     const client = {
+      res,
       end: () => {
         clearInterval(heartbeat)
-        events.off('event', listener)
-        sseClients.delete(client)
+        // The last stream to end takes the shared listener off.
+        if (sseClients.delete(client) && sseClients.size === 0) events.off('event', onEventForStreams)
         if (!res.writableEnded) res.end()
       },
     }
     sseClients.add(client)
-    events.on('event', listener)
+    if (sseClients.size === 1) events.on('event', onEventForStreams)
     request.raw.on('close', client.end)
     res.on('error', client.end)
     apiRequests.inc({ route: '/events/stream', status: '200' })
