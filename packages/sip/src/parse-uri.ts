@@ -1,5 +1,7 @@
+import { spanB } from './byte-scan.js'
 import { CLASS, HNV, HOST, PARAM, PASSWORD, USER } from './char-classes.js'
-import { ParseErrorCode } from './errors.js'
+import { fail, ParseErrorCode } from './errors.js'
+import { spanClass } from './header-params.js'
 import { newHeaders, newParams } from './params-object.js'
 import { percentDecode } from './percent-decode.js'
 
@@ -28,18 +30,11 @@ import type { SipUri, UriResult } from './types.js'
 export type UriFail = Extract<UriResult, { ok: false }>
 
 function bad(offset: number, message: string): UriFail {
-  return { ok: false, error: { code: ParseErrorCode.BAD_URI, offset, message } }
+  return fail(ParseErrorCode.BAD_URI, offset, message)
 }
 
-/** Index of the first character of `s` at or after `from` that is not in `flag`, or s.length. */
-function span(s: string, from: number, flag: number): number {
-  let i = from
-  while (i < s.length) {
-    const c = s.charCodeAt(i)
-    if (c > 255 || (CLASS[c]! & flag) === 0) break
-    i++
-  }
-  return i
+function unsupportedScheme(scheme: string): UriFail {
+  return fail(ParseErrorCode.UNSUPPORTED_URI_SCHEME, 0, `unsupported URI scheme ${scheme}`)
 }
 
 function isHex(c: number): boolean {
@@ -86,7 +81,7 @@ function parseParams(
 ): number | UriResult {
   while (i < s.length && s.charCodeAt(i) === 59 /* ; */) {
     const nameStart = i + 1
-    const nameEnd = span(s, nameStart, PARAM)
+    const nameEnd = spanClass(s, nameStart, PARAM)
     if (nameEnd === nameStart) return bad(i, 'empty URI parameter')
     const rawName = s.slice(nameStart, nameEnd)
     const name = percentDecode(rawName)
@@ -95,7 +90,7 @@ function parseParams(
     let value: string | true = true
     if (s.charCodeAt(i) === 61 /* = */) {
       const vStart = i + 1
-      const vEnd = span(s, vStart, PARAM)
+      const vEnd = spanClass(s, vStart, PARAM)
       if (vEnd === vStart) return bad(i, 'empty URI parameter value')
       const v = percentDecode(s.slice(vStart, vEnd))
       if (v === undefined) return bad(vStart, 'bad escape in URI parameter value')
@@ -163,23 +158,14 @@ export function parseUri(text: string): UriResult {
     else if (a === 116 && b === 101 && c === 108) scheme = 'tel'
   } else if (colon === 4 && text.slice(0, 4).toLowerCase() === 'sips') scheme = 'sips'
   if (scheme === 'tel') return parseTel(text, colon + 1)
-  if (scheme === undefined) {
-    return {
-      ok: false,
-      error: {
-        code: ParseErrorCode.UNSUPPORTED_URI_SCHEME,
-        offset: 0,
-        message: `unsupported URI scheme ${text.slice(0, colon)}`,
-      },
-    }
-  }
+  if (scheme === undefined) return unsupportedScheme(text.slice(0, colon))
   let i = colon + 1
   let user: string | undefined
   let rawUser: string | undefined
   let password: string | undefined
   const at = text.indexOf('@', i)
   if (at !== -1) {
-    const userEnd = span(text, i, USER)
+    const userEnd = spanClass(text, i, USER)
     const pwColon = text.charCodeAt(userEnd) === 58 ? userEnd : -1
     if (pwColon === -1 && userEnd !== at) return bad(userEnd, 'bad character in URI user part')
     if (userEnd === i) return bad(i, 'empty URI user part')
@@ -187,7 +173,7 @@ export function parseUri(text: string): UriResult {
     user = percentDecode(rawUser)
     if (user === undefined) return bad(i, 'bad escape in URI user part')
     if (pwColon !== -1) {
-      const pwEnd = span(text, pwColon + 1, PASSWORD)
+      const pwEnd = spanClass(text, pwColon + 1, PASSWORD)
       if (pwEnd !== at) return bad(pwEnd, 'bad character in URI password')
       password = percentDecode(text.slice(pwColon + 1, pwEnd))
       if (password === undefined) return bad(pwColon + 1, 'bad escape in URI password')
@@ -199,7 +185,7 @@ export function parseUri(text: string): UriResult {
     i = ipv6Reference(text, i)
     if (i === -1) return bad(hostStart, 'bad IPv6 reference')
   } else {
-    i = span(text, i, HOST)
+    i = spanClass(text, i, HOST)
     if (i === hostStart) return bad(hostStart, 'empty host')
   }
   const host = text.slice(hostStart, i)
@@ -223,10 +209,10 @@ export function parseUri(text: string): UriResult {
     i++
     for (;;) {
       const nStart = i
-      const nEnd = span(text, nStart, HNV)
+      const nEnd = spanClass(text, nStart, HNV)
       if (nEnd === nStart || text.charCodeAt(nEnd) !== 61) return bad(nStart, 'bad URI header')
       const vStart = nEnd + 1
-      const vEnd = span(text, vStart, HNV)
+      const vEnd = spanClass(text, vStart, HNV)
       const rawN = text.slice(nStart, nEnd)
       const rawV = text.slice(vStart, vEnd)
       const n = percentDecode(rawN)
@@ -248,11 +234,6 @@ export function parseUri(text: string): UriResult {
 
 // ---- the same parser on bytes (used by `parse`: no string to scan, pieces sliced from `text`) -------
 
-function spanBytes(b: Uint8Array, i: number, end: number, flag: number): number {
-  while (i < end && (CLASS[b[i]!]! & flag) !== 0) i++
-  return i
-}
-
 function parseParamsBytes(
   b: Uint8Array,
   start: number,
@@ -264,7 +245,7 @@ function parseParamsBytes(
 ): number | UriFail {
   while (i < end && b[i] === 59 /* ; */) {
     const nameStart = i + 1
-    const nameEnd = spanBytes(b, nameStart, end, PARAM)
+    const nameEnd = spanB(b, nameStart, end, PARAM)
     if (nameEnd === nameStart) return bad(i - start, 'empty URI parameter')
     const name = percentDecode(text.slice(nameStart - base, nameEnd - base))
     if (name === undefined) return bad(nameStart - start, 'bad escape in URI parameter')
@@ -272,7 +253,7 @@ function parseParamsBytes(
     let value: string | true = true
     if (i < end && b[i] === 61 /* = */) {
       const vStart = i + 1
-      const vEnd = spanBytes(b, vStart, end, PARAM)
+      const vEnd = spanB(b, vStart, end, PARAM)
       if (vEnd === vStart) return bad(i - start, 'empty URI parameter value')
       const v = percentDecode(text.slice(vStart - base, vEnd - base))
       if (v === undefined) return bad(vStart - start, 'bad escape in URI parameter value')
@@ -340,16 +321,7 @@ export function uriFromBytes(
     const t = parseTel(text.slice(start - base, end - base), n + 1)
     return t.ok ? t.uri : t
   }
-  if (scheme === undefined) {
-    return {
-      ok: false,
-      error: {
-        code: ParseErrorCode.UNSUPPORTED_URI_SCHEME,
-        offset: 0,
-        message: `unsupported URI scheme ${text.slice(start - base, colon - base)}`,
-      },
-    }
-  }
+  if (scheme === undefined) return unsupportedScheme(text.slice(start - base, colon - base))
   let i = colon + 1
   let user: string | undefined
   let rawUser: string | undefined
@@ -362,7 +334,7 @@ export function uriFromBytes(
     }
   }
   if (at !== -1) {
-    // Performance: the user part is scanned here (not with spanBytes) to note a '%' on the way, so
+    // Performance: the user part is scanned here (not with spanB) to note a '%' on the way, so
     // that a user without escapes (almost all) skips percentDecode's search (bench/parse.ts).
     let userEnd = i
     let escaped = false
@@ -379,7 +351,7 @@ export function uriFromBytes(
     user = escaped ? percentDecode(rawUser) : rawUser
     if (user === undefined) return bad(i - start, 'bad escape in URI user part')
     if (pwColon !== -1) {
-      const pwEnd = spanBytes(b, pwColon + 1, end, PASSWORD)
+      const pwEnd = spanB(b, pwColon + 1, end, PASSWORD)
       if (pwEnd !== at) return bad(pwEnd - start, 'bad character in URI password')
       password = percentDecode(text.slice(pwColon + 1 - base, pwEnd - base))
       if (password === undefined) return bad(pwColon + 1 - start, 'bad escape in URI password')
@@ -405,7 +377,7 @@ export function uriFromBytes(
     if (colons === 0) return bad(hostStart - start, 'bad IPv6 reference')
     i = close + 1
   } else {
-    i = spanBytes(b, i, end, HOST)
+    i = spanB(b, i, end, HOST)
     if (i === hostStart) return bad(hostStart - start, 'empty host')
   }
   const host = text.slice(hostStart - base, i - base)
@@ -437,10 +409,10 @@ export function uriFromBytes(
     i++
     for (;;) {
       const nStart = i
-      const nEnd = spanBytes(b, nStart, end, HNV)
+      const nEnd = spanB(b, nStart, end, HNV)
       if (nEnd === nStart || nEnd >= end || b[nEnd] !== 61) return bad(nStart - start, 'bad URI header')
       const vStart = nEnd + 1
-      const vEnd = spanBytes(b, vStart, end, HNV)
+      const vEnd = spanB(b, vStart, end, HNV)
       const hn = percentDecode(text.slice(nStart - base, nEnd - base))
       const hv = percentDecode(text.slice(vStart - base, vEnd - base))
       if (hn === undefined || hv === undefined) return bad(nStart - start, 'bad escape in URI header')
