@@ -82,25 +82,6 @@ export const H_DATE = 9
 export const H_CONTENT_TYPE = 10
 export const H_USER_AGENT = 11
 
-const IDS: ReadonlyMap<string, number> = new Map([
-  ['via', H_VIA],
-  ['from', H_FROM],
-  ['to', H_TO],
-  ['call-id', H_CALL_ID],
-  ['cseq', H_CSEQ],
-  ['max-forwards', H_MAX_FORWARDS],
-  ['content-length', H_CONTENT_LENGTH],
-  ['contact', H_CONTACT],
-  ['date', H_DATE],
-  ['content-type', H_CONTENT_TYPE],
-  ['user-agent', H_USER_AGENT],
-])
-
-/** Id of a canonical header key. */
-export function headerId(key: string): number {
-  return IDS.get(key) ?? H_OTHER
-}
-
 /** Canonical key of each id (index = id). */
 export const ID_KEYS: readonly string[] = [
   '',
@@ -117,14 +98,18 @@ export const ID_KEYS: readonly string[] = [
   'user-agent',
 ]
 
+const IDS: ReadonlyMap<string, number> = new Map(
+  ID_KEYS.map((key, id): [string, number] => [key, id]).slice(H_OTHER + 1),
+)
+
+/** Id of a canonical header key. */
+export function headerId(key: string): number {
+  return IDS.get(key) ?? H_OTHER
+}
+
+/** Id of each compact form (by char code) whose long form has one. */
 const COMPACT_IDS = new Uint8Array(128)
-COMPACT_IDS[118] = H_VIA // v
-COMPACT_IDS[102] = H_FROM // f
-COMPACT_IDS[116] = H_TO // t
-COMPACT_IDS[105] = H_CALL_ID // i
-COMPACT_IDS[109] = H_CONTACT // m
-COMPACT_IDS[108] = H_CONTENT_LENGTH // l
-COMPACT_IDS[99] = H_CONTENT_TYPE // c
+for (const [c, key] of compact) COMPACT_IDS[c.charCodeAt(0)] = headerId(key)
 
 /**
  * Id of the header name bytes[start, end) (token bytes, any case, compact forms), H_OTHER for the headers
