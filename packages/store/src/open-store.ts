@@ -252,9 +252,12 @@ function toRecentEvents(rows: RecentRow[], key: string): StoredEvent[] {
   return events
 }
 
-/** `recentEvents` of `getIp`/`getNumber` clamped to 0..MAX_PAGE_LIMIT (anything not a number: 0). */
-function recentLimit(recentEvents: number): number {
-  return Math.max(0, Math.min(MAX_PAGE_LIMIT, Math.trunc(recentEvents) || 0))
+/**
+ * A count asked of `getIp`/`getNumber` (`recentEvents`) or `signedRecordsByIp` (`limit`) clamped to
+ * 0..MAX_PAGE_LIMIT (anything not a number: 0).
+ */
+function clampLimit(limit: number): number {
+  return Math.max(0, Math.min(MAX_PAGE_LIMIT, Math.trunc(limit) || 0))
 }
 
 function toSignedRecord(row: StoredSignedRecord & { bytes: Buffer }): StoredSignedRecord {
@@ -1064,8 +1067,7 @@ class SqliteStore implements Store {
     this.assertOpen()
     const normalized = normalizeIp(ip)
     if (normalized === undefined) return []
-    const n = Math.max(0, Math.min(MAX_PAGE_LIMIT, Math.trunc(limit) || 0))
-    const rows = this.selectSignedByIp.all(normalized.ip, this.now(), n) as Array<
+    const rows = this.selectSignedByIp.all(normalized.ip, this.now(), clampLimit(limit)) as Array<
       StoredSignedRecord & { bytes: Buffer }
     >
     return rows.map(toSignedRecord)
@@ -1202,7 +1204,7 @@ class SqliteStore implements Store {
     const summary = this.lookupIp(ip)
     if (summary === undefined) return undefined
     const now = this.now()
-    const limit = recentLimit(recentEvents)
+    const limit = clampLimit(recentEvents)
     const statement = options?.rawMessage === false ? this.selectIpEventsNoRaw : this.selectIpEvents
     const detail = summary as IpDetail
     detail.recentEvents =
@@ -1259,7 +1261,7 @@ class SqliteStore implements Store {
     this.assertOpen()
     const summary = this.findNumber(number)
     if (summary === undefined) return undefined
-    const limit = recentLimit(recentEvents)
+    const limit = clampLimit(recentEvents)
     const statement = options?.rawMessage === false ? this.selectNumberEventsNoRaw : this.selectNumberEvents
     const detail = summary as NumberDetail
     detail.recentEvents =
