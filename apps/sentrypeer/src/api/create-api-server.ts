@@ -30,6 +30,7 @@ import type {
   ApiStore,
   ApiStoredEvent,
   ApiValueSummary,
+  InputResult,
   OriginFilter,
 } from './api-store.js'
 import {
@@ -208,9 +209,7 @@ function rejectFilters(query: Record<string, unknown>, names: string[], route: s
   }
 }
 
-function storeResult<T>(
-  result: { ok: true; value: T } | { ok: false; error: { code: string; field: string; message: string } },
-): T {
+function storeResult<T>(result: InputResult<T>): T {
   if (!result.ok) {
     throw new HttpApiError(400, 'INVALID_QUERY', `${result.error.field}: ${result.error.message}`, [
       { path: result.error.field, message: result.error.message },
@@ -464,12 +463,7 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
         cursor: query.cursor as string | undefined,
       }),
     )
-    return reply
-      .type('application/json; charset=utf-8')
-      .send(
-        `{"ip_addresses_total":${page.items.length},"ip_addresses":[${page.items.map(summary).join(',')}],` +
-          `"next_cursor":${JSON.stringify(page.nextCursor ?? null)}}`,
-      )
+    return sendPage(reply, 'ip_addresses', page, summary)
   })
 
   route('getIpAddress', '/ip-addresses/:ip', (_request, reply, { params, query }) => {
@@ -891,15 +885,8 @@ function sendList<T>(
 ): FastifyReply {
   const limit = query.limit as number | undefined
   const cursor = query.cursor as string | undefined
-  if (limit !== undefined || cursor !== undefined) {
-    const page = fetchPage(limit, cursor)
-    return reply
-      .type('application/json; charset=utf-8')
-      .send(
-        `{"${list}_total":${page.items.length},"${list}":[${page.items.map(render).join(',')}],` +
-          `"next_cursor":${JSON.stringify(page.nextCursor ?? null)}}`,
-      )
-  }
+  if (limit !== undefined || cursor !== undefined)
+    return sendPage(reply, list, fetchPage(limit, cursor), render)
   const first = fetchPage(MAX_PAGE_LIMIT, undefined)
   function* all(): Generator<T> {
     let page = first
@@ -910,6 +897,21 @@ function sendList<T>(
     }
   }
   return streamJsonList(reply, list, `${list}_total`, all(), render)
+}
+
+/** Answers one page of a list route: `{"<list>_total":N,"<list>":[...],"next_cursor":...}`. */
+function sendPage<T>(
+  reply: FastifyReply,
+  list: string,
+  page: ApiPage<T>,
+  render: (item: T) => string,
+): FastifyReply {
+  return reply
+    .type('application/json; charset=utf-8')
+    .send(
+      `{"${list}_total":${page.items.length},"${list}":[${page.items.map(render).join(',')}],` +
+        `"next_cursor":${JSON.stringify(page.nextCursor ?? null)}}`,
+    )
 }
 
 function withoutEvents<T>(summary: T | undefined): (T & { recentEvents: ApiStoredEvent[] }) | undefined {
