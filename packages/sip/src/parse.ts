@@ -1,7 +1,7 @@
 import { splitListB } from './byte-scan.js'
 import { CLASS, isToken, TOKEN } from './char-classes.js'
 import { DEFAULT_LIMITS, type Leniency, MAX_CSEQ, MAX_MAX_FORWARDS, type SipLimits } from './constants.js'
-import { decode, latin1, unfold } from './decode.js'
+import { decode, latin1 } from './decode.js'
 import { ParseErrorCode as E, fail, type SipParseError } from './errors.js'
 import {
   H_CALL_ID,
@@ -22,7 +22,7 @@ import { newParams } from './params-object.js'
 import { nameAddrError, parseNameAddr, parseNameAddrBytes } from './parse-name-addr.js'
 import { NO_URI_HEADERS, uriFromBytes } from './parse-uri.js'
 import { parseVia, parseViaBytes, viaError } from './parse-via.js'
-import { SipMessageImpl } from './sip-message.js'
+import { FOLDED, HIGH, SipMessageImpl, valueTextAt } from './sip-message.js'
 import { SIP_METHODS } from './sip-methods.js'
 import { splitList } from './split-list.js'
 import type { NameAddr, ParseOptions, ParseResult, SipMessage, SipUri, Via } from './types.js'
@@ -34,10 +34,6 @@ const HT = 9
 const COLON = 58
 
 type Fail = { ok: false; error: SipParseError }
-
-/** Header flags: the value spans continuation lines / contains bytes >= 0x80 (decoded as UTF-8). */
-const FOLDED = 0x100
-const HIGH = 0x200
 
 const DATE_RE =
   /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT$/
@@ -705,15 +701,6 @@ function contactsOf(
 
 function missing(at: number, name: string): Fail {
   return fail(E.MISSING_HEADER, at, `missing ${name}`)
-}
-
-/** Unfolded, trimmed text of header `i` (see HeaderTable). */
-function valueTextAt(bytes: Uint8Array, offsets: number[], head: string, base: number, i: number): string {
-  const f = offsets[i * 5 + 4]!
-  const vs = offsets[i * 5 + 2]!
-  const ve = offsets[i * 5 + 3]!
-  const s = (f & HIGH) !== 0 ? decode(bytes, vs, ve) : head.slice(vs - base, ve - base)
-  return (f & FOLDED) !== 0 ? unfold(s) : s
 }
 
 /** From / To / one Contact value of header `i` (single values: a comma outside quotes and <> is an error). */

@@ -14,14 +14,18 @@ function view(bytes: Uint8Array, start: number, end: number): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start)
 }
 
+/** @internal Header flags: the value spans continuation lines / contains bytes >= 0x80 (decoded as UTF-8). */
+export const FOLDED = 0x100
+export const HIGH = 0x200
+
 /**
- * @internal Header table of a parsed message: offsets into the input, four per header
- * (nameStart, nameEnd, valueStart, valueEnd), a folded flag and the canonical key of each name.
+ * @internal Header table of a parsed message: offsets into the input, five numbers per header
+ * (nameStart, nameEnd, valueStart, valueEnd, and the header id with its flags).
  */
 export interface HeaderTable {
   /**
    * Five numbers per header: nameStart, nameEnd, valueStart, valueEnd, and the header id (low 8 bits,
-   * see header-names.ts) | 0x100 folded | 0x200 bytes >= 0x80.
+   * see header-names.ts) | FOLDED | HIGH.
    */
   offsets: number[]
   /** Number of headers. */
@@ -29,6 +33,21 @@ export interface HeaderTable {
   /** The start line and header section decoded one char per byte, and its byte offset in the input. */
   head: string
   headStart: number
+}
+
+/** @internal Unfolded text of header `i` of a header table (its value range is trimmed; see HeaderTable). */
+export function valueTextAt(
+  bytes: Uint8Array,
+  offsets: number[],
+  head: string,
+  base: number,
+  i: number,
+): string {
+  const f = offsets[i * 5 + 4]!
+  const vs = offsets[i * 5 + 2]!
+  const ve = offsets[i * 5 + 3]!
+  const s = (f & HIGH) !== 0 ? decode(bytes, vs, ve) : head.slice(vs - base, ve - base)
+  return (f & FOLDED) !== 0 ? unfold(s) : s
 }
 
 /** @internal `contactsOf` of parse.ts (passed in, so that this module does not import the parser). */
@@ -93,15 +112,15 @@ export class SipMessageImpl {
     this.#headStart = headStart
   }
 
-  /**
-   * The message has Contact values, checked by `parse`; `build` makes them on first access of `contact`
-   * (the same function that checked them, so it cannot fail now).
-   */
   /** The first User-Agent header is header `i`. */
   setUserAgentAt(i: number): void {
     this.#iUserAgent = i
   }
 
+  /**
+   * The message has Contact values, checked by `parse`; `build` makes them on first access of `contact`
+   * (the same function that checked them, so it cannot fail now).
+   */
   setContacts(build: ContactsOf, max: number): void {
     this.#contactsOf = build
     this.#maxContacts = max
@@ -160,14 +179,8 @@ export class SipMessageImpl {
 
   /** Unfolded, trimmed value of header `i` (not cached). */
   #text(i: number): string {
-    const vs = this.#offsets[i * 5 + 2]!
-    const ve = this.#offsets[i * 5 + 3]!
-    const f = this.#offsets[i * 5 + 4]!
-    const v =
-      (f & 0x200) !== 0
-        ? decode(this.#bytes, vs, ve)
-        : this.#head.slice(vs - this.#headStart, ve - this.#headStart)
-    return (f & 0x100) !== 0 ? unfold(v).trim() : v
+    const v = valueTextAt(this.#bytes, this.#offsets, this.#head, this.#headStart, i)
+    return (this.#offsets[i * 5 + 4]! & FOLDED) !== 0 ? v.trim() : v
   }
 
   get headers(): SipHeader[] {
@@ -185,11 +198,7 @@ export class SipMessageImpl {
   header(name: string): string | undefined {
     const key = canonicalName(name)
     const id = headerId(key)
-    if (id !== H_OTHER) {
-      for (let i = 0; i < this.#count; i++)
-        if ((this.#offsets[i * 5 + 4]! & 0xff) === id) return this.valueAt(i)
-      return undefined
-    }
+    if (id !== H_OTHER) return this.#first(id)
     const keys = this.#keys()
     for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.valueAt(i)
     return undefined
