@@ -230,19 +230,6 @@ function scanHeaders(
   return undefined
 }
 
-/** The start line's failure if it has one, else HEADERS_TOO_LARGE at `at`. */
-function startLineFirst(
-  bytes: Uint8Array,
-  start: number,
-  slEnd: number,
-  allowWs: boolean,
-  high: boolean,
-  at: number,
-): Fail {
-  const f = parseStartLine(bytes, start, slEnd, allowWs, high, latin1(bytes, start, slEnd), start)
-  return f ?? fail(E.HEADERS_TOO_LARGE, at, 'header section too large')
-}
-
 /**
  * Parse one SIP message (a UDP datagram, or one message framed by the stream framer).
  * Never throws: any input yields `{ ok: true, message }` or `{ ok: false, error }` with a stable
@@ -274,7 +261,7 @@ export function parse(bytes: Uint8Array, options?: ParseOptions): ParseResult {
 }
 
 function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): ParseResult {
-  const limits = options?.limits === undefined ? DEFAULT_LIMITS : resolveLimits(options.limits)
+  const limits = resolveLimits(options?.limits)
   const lenient = options?.lenient
   const stream = options?.transport === 'stream'
   let used: Leniency[] | undefined
@@ -315,12 +302,10 @@ function parseMessage(bytes: Uint8Array, options: ParseOptions | undefined): Par
   const scanFail = scanHeaders(bytes, nextLine, len, maxHeaderEnd, limits.maxHeaders, allowBareLf)
   const count = hdrCount
   let bodyStart = hdrBodyStart
-  if (scanFail === undefined && bodyStart === -1) {
-    if (hdrEnd > maxHeaderEnd) return startLineFirst(bytes, start, slEnd, allowWs, slHigh, hdrEnd)
-  }
-  if (scanFail !== undefined) {
+  if (scanFail !== undefined || (bodyStart === -1 && hdrEnd > maxHeaderEnd)) {
+    // The start line's failure if it has one, else the header section's.
     const f = parseStartLine(bytes, start, slEnd, allowWs, slHigh, latin1(bytes, start, slEnd), start)
-    return f ?? scanFail
+    return f ?? scanFail ?? fail(E.HEADERS_TOO_LARGE, hdrEnd, 'header section too large')
   }
   // One native call decodes the start line and the header section one char per byte; ASCII, unfolded
   // values (almost all) are then parsed from the bytes and their pieces sliced from this text.
