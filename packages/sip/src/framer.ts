@@ -175,11 +175,9 @@ class StreamFramer implements SipFramer {
           break
         }
         pos += missing
-        events.push({ type: 'message', bytes: this.#take(chunk, start, pos) })
-        this.#reset(this.#chunkOffset + pos)
-        start = pos
       }
-      // A header section that just ended may already hold the whole message (empty body).
+      // The message is complete: its body has arrived, or the header section that just ended holds it
+      // all (empty body).
       if (this.#phase === Phase.Body && this.#partsLength + (pos - start) === this.#messageLength) {
         events.push({ type: 'message', bytes: this.#take(chunk, start, pos) })
         this.#reset(this.#chunkOffset + pos)
