@@ -1,5 +1,6 @@
 import { CLASS, GEN_VALUE, isToken } from './char-classes.js'
 import { InvalidResponseInitError } from './errors.js'
+import { canonicalName } from './header-names.js'
 import { REASON_PHRASES } from './reason-phrases.js'
 import type { SipRequest, Via } from './types.js'
 
@@ -119,8 +120,7 @@ export function buildResponse(request: SipRequest, init: ResponseInit): Uint8Arr
     if (!isToken(name))
       throw new InvalidResponseInitError(`header name ${JSON.stringify(name)} is not a token`)
     checkText(`header ${name}`, value)
-    const lower = name.toLowerCase()
-    if (lower === 'content-length' || lower === 'l') continue
+    if (canonicalName(name) === 'content-length') continue
     head += `${name}: ${value}\r\n`
   }
   const body = typeof init.body === 'string' ? encoder.encode(init.body) : (init.body ?? new Uint8Array(0))
