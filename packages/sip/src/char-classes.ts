@@ -1,8 +1,6 @@
 /** @internal Byte classes of RFC 3261 §25.1, as bit flags in a 256-entry table. */
 
 export const TOKEN = 1
-/** unreserved = alphanum / mark */
-export const UNRESERVED = 2
 /** user = 1*( unreserved / escaped / user-unreserved ) */
 export const USER = 4
 /** password = *( unreserved / escaped / "&" / "=" / "+" / "$" / "," ) */
@@ -26,7 +24,7 @@ const ALPHANUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789
 const MARK = "-_.!~*'()"
 add(TOKEN | GEN_VALUE, ALPHANUM + "-.!%*_+`'~")
 add(GEN_VALUE, '[]:')
-add(UNRESERVED | USER | PASSWORD | PARAM | HNV, ALPHANUM + MARK + '%')
+add(USER | PASSWORD | PARAM | HNV, ALPHANUM + MARK + '%')
 add(USER, '&=+$,;?/')
 add(PASSWORD, '&=+$,')
 add(PARAM, '[]/:&+$')
