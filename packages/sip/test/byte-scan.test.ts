@@ -9,6 +9,7 @@ import { parseNameAddr, parseNameAddrBytes } from '../src/parse-name-addr.js'
 import { parseVia, parseViaBytes } from '../src/parse-via.js'
 import { splitList } from '../src/split-list.js'
 import { readMessage, TORTURE_ROWS } from './corpus.js'
+import { mutateStrings } from './fuzz-corpus.js'
 
 const latin1 = (b: Uint8Array) => Buffer.from(b).toString('latin1')
 
@@ -46,24 +47,7 @@ function corpusValues(names: RegExp): string[] {
 
 function mutations(seeds: string[], count: number): string[] {
   const chars = [' ', '\t', ';', '=', '"', '\\', '<', '>', ',', ':', '[', ']', '?', '@', '/', 'a', '0', '%']
-  let x = 7
-  const rnd = (n: number) => {
-    x = (x * 1103515245 + 12345) & 0x7fffffff
-    return x % n
-  }
-  const out: string[] = []
-  for (let i = 0; i < count; i++) {
-    let s = seeds[rnd(seeds.length)]!
-    for (let k = rnd(3) + 1; k > 0; k--) {
-      const p = rnd(s.length + 1)
-      const op = rnd(3)
-      if (op === 0) s = s.slice(0, p) + chars[rnd(chars.length)] + s.slice(p)
-      else if (op === 1) s = s.slice(0, p) + s.slice(p + 1)
-      else s = s.slice(0, p) + chars[rnd(chars.length)] + s.slice(p + 1)
-    }
-    out.push(s.trim())
-  }
-  return out
+  return mutateStrings(seeds, chars, count, 7).map((s) => s.trim())
 }
 
 const VIA_CASES = [

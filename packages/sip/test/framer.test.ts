@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_LIMITS } from '../src/constants.js'
 import { InvalidLimitError } from '../src/errors.js'
 import { createFramer, type FramerEvent, type FramerInit } from '../src/framer.js'
+import { corpusDir } from './corpus.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const repoRoot = path.resolve(here, '..', '..', '..')
-const tortureDir = path.resolve(repoRoot, '..', 'shared', 'sip-torture')
+const tortureDir = corpusDir('sip-torture')
 const fixturesDir = path.join(here, 'fixtures')
 
 const enc = new TextEncoder()

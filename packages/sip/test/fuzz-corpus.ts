@@ -1,15 +1,14 @@
 /**
- * Seed corpus and mutators shared by the fuzz tests (`test/fuzz-*.test.ts`, short runs) and the long
- * fuzz benchmark (`bench/fuzz.ts`, 1M inputs). Everything is deterministic from a numeric seed so a
+ * Seed corpus and mutators shared by the fuzz tests (`test/fuzz-*.test.ts`, short runs), the
+ * differential tests of the byte parsers and the long fuzz benchmark (`bench/fuzz.ts`, 1M inputs). Everything is deterministic from a numeric seed so a
  * failing input can be replayed.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { corpusDir } from './corpus.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-/** The repository root (packages/sip/test → ../../..). */
-export const repoRoot = path.resolve(here, '..', '..', '..')
 
 export interface Seed {
   name: string
@@ -28,11 +27,10 @@ function readDir(dir: string, prefix: string): Seed[] {
  * `../shared` (relative to the repository root).
  */
 export function loadSeeds(): Seed[] {
-  const shared = path.resolve(repoRoot, '..', 'shared')
   return [
     ...readDir(path.join(here, 'fixtures'), 'fixtures'),
-    ...readDir(path.join(shared, 'sip-torture'), 'sip-torture'),
-    ...readDir(path.join(shared, 'sip-torture-ipv6'), 'sip-torture-ipv6'),
+    ...readDir(corpusDir('sip-torture'), 'sip-torture'),
+    ...readDir(corpusDir('sip-torture-ipv6'), 'sip-torture-ipv6'),
   ]
 }
 
@@ -46,6 +44,36 @@ export function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
   }
+}
+
+/**
+ * `count` deterministic mutations of string seeds: each is a seed picked at random with one to three
+ * characters inserted (from `chars`), deleted or replaced; the same `seed` gives the same strings.
+ */
+export function mutateStrings(
+  seeds: readonly string[],
+  chars: readonly string[],
+  count: number,
+  seed: number,
+): string[] {
+  let x = seed
+  const rnd = (n: number) => {
+    x = (x * 1103515245 + 12345) & 0x7fffffff
+    return x % n
+  }
+  const out: string[] = []
+  for (let i = 0; i < count; i++) {
+    let s = seeds[rnd(seeds.length)]!
+    for (let k = rnd(3) + 1; k > 0; k--) {
+      const p = rnd(s.length + 1)
+      const op = rnd(3)
+      if (op === 0) s = s.slice(0, p) + chars[rnd(chars.length)] + s.slice(p)
+      else if (op === 1) s = s.slice(0, p) + s.slice(p + 1)
+      else s = s.slice(0, p) + chars[rnd(chars.length)] + s.slice(p + 1)
+    }
+    out.push(s)
+  }
+  return out
 }
 
 const enc = new TextEncoder()

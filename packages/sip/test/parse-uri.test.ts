@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { parseUri, type SipUri } from '../src/index.js'
 import { parseUriBytes } from '../src/parse-uri.js'
+import { mutateStrings } from './fuzz-corpus.js'
 
 function ok(text: string): SipUri {
   const r = parseUri(text)
@@ -136,23 +137,7 @@ describe('parseUriBytes (used by parse) agrees with parseUri', () => {
     '',
   ]
   const chars = [';', '=', '?', '&', '@', ':', '[', ']', '%', '<', 'a', '0', '9', '/', ',']
-  let x = 11
-  const rnd = (n: number) => {
-    x = (x * 1103515245 + 12345) & 0x7fffffff
-    return x % n
-  }
-  const inputs = [...seeds]
-  for (let i = 0; i < 4000; i++) {
-    let s = seeds[rnd(seeds.length)]!
-    for (let k = rnd(3) + 1; k > 0; k--) {
-      const p = rnd(s.length + 1)
-      const op = rnd(3)
-      if (op === 0) s = s.slice(0, p) + chars[rnd(chars.length)] + s.slice(p)
-      else if (op === 1) s = s.slice(0, p) + s.slice(p + 1)
-      else s = s.slice(0, p) + chars[rnd(chars.length)] + s.slice(p + 1)
-    }
-    inputs.push(s)
-  }
+  const inputs = [...seeds, ...mutateStrings(seeds, chars, 4000, 11)]
 
   test('same URI or same error (code and offset) for seeds and mutations, inside a larger buffer', () => {
     for (const uri of inputs) {
