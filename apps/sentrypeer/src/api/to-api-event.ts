@@ -1,11 +1,12 @@
 import type { ApiEvent } from '@sentrypeer/client'
 import type { ApiStoredEvent } from './api-store.js'
+import { formatTimestamp } from './format-timestamp.js'
 
 /** Maps a store event (or a freshly recorded event) to the API's JSON shape. */
 export function toApiEvent(e: ApiStoredEvent): ApiEvent {
   const out: ApiEvent = {
     event_uuid: e.eventUuid,
-    event_timestamp: new Date(e.eventTime).toISOString(),
+    event_timestamp: formatTimestamp(e.eventTime),
     source_ip: e.sourceIp,
     source_port: e.sourcePort,
     destination_ip: e.destinationIp,
