@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { type RecordRules, signRecord } from '../src/index.ts'
-import { type Observation, observationCodec, validateObservation } from '../test/fixtures/observation.ts'
+import { signRecord } from '../src/index.ts'
+import { observationRules } from '../test/fixtures/observation.ts'
 import { type NodeProcess, spawnNode, waitFor } from '../test/fixtures/spawn-node.ts'
 
 const RECORDS = Number(process.env.RECORDS ?? 100_000)
@@ -19,13 +19,7 @@ const VERIFY_WORKERS =
   process.env.VERIFY_WORKERS === undefined ? {} : { verifyWorkers: Number(process.env.VERIFY_WORKERS) }
 const PAGE_SIZE = process.env.PAGE_SIZE === undefined ? {} : { pageSize: Number(process.env.PAGE_SIZE) }
 const COLLECTORS = 50
-const rules: RecordRules<Observation> = {
-  namespace: 'sentrypeer',
-  codec: observationCodec,
-  validate: validateObservation,
-  key: (r) => r.station,
-  collectedAt: (r) => r.at,
-}
+const rules = observationRules('sentrypeer')
 const dir = mkdtempSync(join(tmpdir(), 'share-bench-'))
 const nodes: NodeProcess[] = []
 try {

@@ -7,22 +7,16 @@
  * Env: N (20000 records), PAGE (1000), WORKERS (2), ROUNDS (3).
  */
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { openRecord, type RecordRules, type SignedRecord, signRecord } from '../src/index.ts'
+import { openRecord, type SignedRecord, signRecord } from '../src/index.ts'
 import { openRecords } from '../src/open-records.ts'
 import { VerifyPool } from '../src/verify-pool.ts'
-import { type Observation, observationCodec, validateObservation } from '../test/fixtures/observation.ts'
+import { type Observation, observationRules } from '../test/fixtures/observation.ts'
 
 const N = Number(process.env.N ?? 20_000)
 const PAGE = Number(process.env.PAGE ?? 1000)
 const WORKERS = Number(process.env.WORKERS ?? 2)
 const ROUNDS = Number(process.env.ROUNDS ?? 3)
-const rules: RecordRules<Observation> = {
-  namespace: 'sentrypeer',
-  codec: observationCodec,
-  validate: validateObservation,
-  key: (r) => r.station,
-  collectedAt: (r) => r.at,
-}
+const rules = observationRules('sentrypeer')
 const keys = await Promise.all(Array.from({ length: 50 }, () => generateKeyPair('Ed25519')))
 const records: SignedRecord<Observation>[] = []
 let t = performance.now()

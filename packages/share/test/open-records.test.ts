@@ -1,17 +1,11 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openRecords } from '../src/open-records.ts'
-import { openRecord, type RecordRules, signRecord } from '../src/signed-record.ts'
+import { openRecord, signRecord } from '../src/signed-record.ts'
 import { VerifyPool } from '../src/verify-pool.ts'
-import { type Observation, observationCodec, validateObservation } from './fixtures/observation.ts'
+import { observationRules } from './fixtures/observation.ts'
 
-const rules: RecordRules<Observation> = {
-  namespace: 'test',
-  codec: observationCodec,
-  validate: validateObservation,
-  key: (r) => r.station,
-  collectedAt: (r) => r.at,
-}
+const rules = observationRules('test')
 const now = Date.now()
 const enc = new TextEncoder()
 const key = await generateKeyPair('Ed25519')

@@ -2,16 +2,10 @@ import { randomBytes } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { describe, expect, it } from 'vitest'
-import { InvalidRecordError, openRecord, type RecordRules, signRecord } from '../src/index.ts'
-import { type Observation, observationCodec, validateObservation } from './fixtures/observation.ts'
+import { InvalidRecordError, openRecord, signRecord } from '../src/index.ts'
+import { type Observation, observationCodec, observationRules } from './fixtures/observation.ts'
 
-const rules: RecordRules<Observation> = {
-  namespace: 'test',
-  codec: observationCodec,
-  validate: validateObservation,
-  key: (r) => r.station,
-  collectedAt: (r) => r.at,
-}
+const rules = observationRules('test')
 
 const key = await generateKeyPair('Ed25519')
 const now = Date.now()

@@ -1,19 +1,13 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { afterEach, describe, expect, it } from 'vitest'
 import { VerifyWorkerError } from '../src/errors.ts'
-import { parseEnvelope, type RecordRules, recordId, signRecord } from '../src/signed-record.ts'
+import { parseEnvelope, recordId, signRecord } from '../src/signed-record.ts'
 import { verifyEd25519 } from '../src/verify-ed25519.ts'
 import { type VerifyItem, VerifyPool, type VerifyPoolInit } from '../src/verify-pool.ts'
 import { VERIFY_WORKER_SOURCE } from '../src/verify-worker-source.ts'
-import { type Observation, observationCodec, validateObservation } from './fixtures/observation.ts'
+import { observationRules } from './fixtures/observation.ts'
 
-const rules: RecordRules<Observation> = {
-  namespace: 'test',
-  codec: observationCodec,
-  validate: validateObservation,
-  key: (r) => r.station,
-  collectedAt: (r) => r.at,
-}
+const rules = observationRules('test')
 
 /** A worker that exits (a crash) on each of the first `budget` batches any worker of the pool receives. */
 const CRASHING_SOURCE = `
