@@ -294,6 +294,7 @@ function toStoredEvent(row: EventRow): StoredEvent {
   return event
 }
 
+/** The columns of an {@link IpSummary}: the lists' kysely select and the look-up statement's SQL. */
 const IP_COLUMNS = [
   'ip',
   'family',
@@ -306,6 +307,7 @@ const IP_COLUMNS = [
   'remote_count as remoteCount',
 ] as const
 
+/** The columns of a {@link NumberSummary}, used as {@link IP_COLUMNS}. */
 const NUMBER_COLUMNS = [
   'number',
   'first_seen as firstSeen',
@@ -524,13 +526,9 @@ class SqliteStore implements Store {
       this.selectIpBad = db
         .prepare('SELECT expires_at, local_count, collectors FROM ips WHERE ip = ?')
         .raw(true)
-      this.selectIp = db.prepare(`SELECT ip, family, first_seen AS firstSeen, last_seen AS lastSeen,
-        seen_count AS seenCount, expires_at AS expiresAt, collectors, local_count AS localCount,
-        remote_count AS remoteCount FROM ips WHERE ip = ?`)
+      this.selectIp = db.prepare(`SELECT ${IP_COLUMNS.join(', ')} FROM ips WHERE ip = ?`)
       this.selectNumberExpiry = db.prepare('SELECT expires_at FROM numbers WHERE number = ?').pluck(true)
-      this.selectNumber = db.prepare(`SELECT number, first_seen AS firstSeen, last_seen AS lastSeen,
-        seen_count AS seenCount, expires_at AS expiresAt, local_count AS localCount,
-        remote_count AS remoteCount FROM numbers WHERE number = ?`)
+      this.selectNumber = db.prepare(`SELECT ${NUMBER_COLUMNS.join(', ')} FROM numbers WHERE number = ?`)
       this.selectCollectors = db
         .prepare('SELECT count(*) FROM ip_collectors WHERE ip = ? AND expires_at > ?')
         .pluck(true)
