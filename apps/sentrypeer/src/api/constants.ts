@@ -11,9 +11,10 @@ export const DEFAULT_API_PORT = 8082
 
 /**
  * K: distinct collectors before an IP learnt from peers is exported to firewall feeds and CrowdSec
- * (issue 5, poisoning resistance: one lying peer cannot get an address blocked alone).
+ * (issue 5, poisoning resistance: one lying peer cannot get an address blocked alone). The P2P layer's
+ * own default, so the API exports exactly what the node confirms.
  */
-export const DEFAULT_CONFIRMATIONS = 2
+export { DEFAULT_CONFIRMATIONS } from '../p2p/constants.js'
 
 /**
  * Longest request target accepted (bytes). RFC 9110 §4.1 asks servers to support at least 8000 octets;

@@ -19,6 +19,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify'
+import { DEFAULT_MAX_AGE_MS } from '../config/constants.js'
 import { type GuiAssets, loadGuiAssets, registerGuiRoutes } from '../gui/index.js'
 import { APP_VERSION } from '../version.js'
 import type { Allowlist } from './allowlist.js'
@@ -246,7 +247,7 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new InvalidApiOptionError(`invalid port ${port}`)
   const version = init.version ?? APP_VERSION
-  const maxAgeMs = init.maxAgeMs ?? 7 * DAY_MS
+  const maxAgeMs = init.maxAgeMs ?? DEFAULT_MAX_AGE_MS
   const confirmations = init.confirmations ?? DEFAULT_CONFIRMATIONS
   if (!Number.isSafeInteger(confirmations) || confirmations < 1) {
     throw new InvalidApiOptionError(`invalid confirmations ${confirmations}`)
