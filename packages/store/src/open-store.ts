@@ -99,6 +99,23 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return value
 }
 
+/**
+ * The `ON CONFLICT ... DO UPDATE SET` list of a summary upsert: first_seen and the `counters` start over
+ * when the stored row has expired but is not pruned yet, and otherwise take the minimum and the sum;
+ * last_seen and expires_at take the maximum.
+ */
+function summaryUpdate(counters: readonly string[]): string {
+  const restartOr = (column: string, otherwise: string) =>
+    `${column} = CASE WHEN expires_at <= @now THEN excluded.${column}
+            ELSE ${otherwise} END`
+  return [
+    restartOr('first_seen', 'min(first_seen, excluded.first_seen)'),
+    ...counters.map((column) => restartOr(column, `${column} + excluded.${column}`)),
+    'last_seen = max(last_seen, excluded.last_seen)',
+    'expires_at = max(expires_at, excluded.expires_at)',
+  ].join(',\n          ')
+}
+
 /** SQLite refused this row (constraint, trigger, type or size), as opposed to the whole transaction. */
 function isRowError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code
@@ -470,52 +487,24 @@ class SqliteStore implements Store {
         (ip, collector_node_id, first_seen, last_seen, seen_count, expires_at)
         VALUES (@ip, @collector, @first, @last, @count, @expires)
         ON CONFLICT (ip, collector_node_id) DO UPDATE SET
-          first_seen = CASE WHEN expires_at <= @now THEN excluded.first_seen
-            ELSE min(first_seen, excluded.first_seen) END,
-          seen_count = CASE WHEN expires_at <= @now THEN excluded.seen_count
-            ELSE seen_count + excluded.seen_count END,
-          last_seen = max(last_seen, excluded.last_seen),
-          expires_at = max(expires_at, excluded.expires_at)`)
+          ${summaryUpdate(['seen_count'])}`)
       this.upsertIp = db.prepare(`INSERT INTO ips
         (ip, family, first_seen, last_seen, seen_count, expires_at, collectors, local_count, remote_count)
         VALUES (@ip, @family, @first, @last, @count, @expires,
           (SELECT count(*) FROM ip_collectors WHERE ip = @ip AND expires_at > @now), @local, @remote)
         ON CONFLICT (ip) DO UPDATE SET
-          first_seen = CASE WHEN expires_at <= @now THEN excluded.first_seen
-            ELSE min(first_seen, excluded.first_seen) END,
-          seen_count = CASE WHEN expires_at <= @now THEN excluded.seen_count
-            ELSE seen_count + excluded.seen_count END,
-          local_count = CASE WHEN expires_at <= @now THEN excluded.local_count
-            ELSE local_count + excluded.local_count END,
-          remote_count = CASE WHEN expires_at <= @now THEN excluded.remote_count
-            ELSE remote_count + excluded.remote_count END,
-          last_seen = max(last_seen, excluded.last_seen),
-          expires_at = max(expires_at, excluded.expires_at),
+          ${summaryUpdate(['seen_count', 'local_count', 'remote_count'])},
           collectors = excluded.collectors`)
       this.upsertNumber = db.prepare(`INSERT INTO numbers
         (number, first_seen, last_seen, seen_count, expires_at, local_count, remote_count)
         VALUES (@key, @first, @last, @count, @expires, @local, @remote)
         ON CONFLICT (number) DO UPDATE SET
-          first_seen = CASE WHEN expires_at <= @now THEN excluded.first_seen
-            ELSE min(first_seen, excluded.first_seen) END,
-          seen_count = CASE WHEN expires_at <= @now THEN excluded.seen_count
-            ELSE seen_count + excluded.seen_count END,
-          local_count = CASE WHEN expires_at <= @now THEN excluded.local_count
-            ELSE local_count + excluded.local_count END,
-          remote_count = CASE WHEN expires_at <= @now THEN excluded.remote_count
-            ELSE remote_count + excluded.remote_count END,
-          last_seen = max(last_seen, excluded.last_seen),
-          expires_at = max(expires_at, excluded.expires_at)`)
+          ${summaryUpdate(['seen_count', 'local_count', 'remote_count'])}`)
       const upsertValue = (table: 'user_agents' | 'methods') =>
         db.prepare(`INSERT INTO ${table} (value, first_seen, last_seen, seen_count, expires_at)
         VALUES (@key, @first, @last, @count, @expires)
         ON CONFLICT (value) DO UPDATE SET
-          first_seen = CASE WHEN expires_at <= @now THEN excluded.first_seen
-            ELSE min(first_seen, excluded.first_seen) END,
-          seen_count = CASE WHEN expires_at <= @now THEN excluded.seen_count
-            ELSE seen_count + excluded.seen_count END,
-          last_seen = max(last_seen, excluded.last_seen),
-          expires_at = max(expires_at, excluded.expires_at)`)
+          ${summaryUpdate(['seen_count'])}`)
       this.upsertEventCount = db.prepare(`INSERT INTO event_counts (minute, family, local, count, expires_at)
         VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (minute, family, local) DO UPDATE SET
