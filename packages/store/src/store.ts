@@ -67,7 +67,7 @@ export interface StoreInit {
   path: string
   /** Retention in ms (default 7 days, `DEFAULT_MAX_AGE_MS`). */
   maxAgeMs?: number
-  /** Events per write transaction (default `DEFAULT_BATCH_SIZE` = 512). */
+  /** Events per write transaction (default `DEFAULT_BATCH_SIZE` = 2 048). */
   batchSize?: number
   /** Longest time an event waits in the queue (default `DEFAULT_FLUSH_INTERVAL_MS` = 5 ms). */
   flushIntervalMs?: number
