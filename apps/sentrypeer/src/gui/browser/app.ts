@@ -5,7 +5,7 @@
  */
 import { ClientError, createClient, HttpError } from '@sentrypeer/client'
 import { config as zodConfig } from 'zod'
-import { TOKEN_STORAGE_KEY } from '../constants.js'
+import { DETAIL_RECENT_EVENTS, TOKEN_STORAGE_KEY } from '../constants.js'
 import { renderDetail } from './detail-view.js'
 import { h } from './dom.js'
 import { ipLink, numberLink } from './events-table.js'
@@ -95,7 +95,7 @@ function navigate(ctx: GuiContext, moveFocus: boolean): void {
           'IP address',
           arg,
           { href: '#/ips', text: 'all IP addresses' },
-          () => ctx.api.getIpAddress(arg, { recent: 50 }),
+          () => ctx.api.getIpAddress(arg, { recent: DETAIL_RECENT_EVENTS }),
           () => networkLookup(ctx, arg),
         )
       } else {
@@ -126,7 +126,7 @@ function navigate(ctx: GuiContext, moveFocus: boolean): void {
           'Called number',
           arg,
           { href: '#/numbers', text: 'all called numbers' },
-          () => ctx.api.getNumber(arg, { recent: 50 }),
+          () => ctx.api.getNumber(arg, { recent: DETAIL_RECENT_EVENTS }),
         )
       } else {
         void renderList(ctx, main, {
