@@ -4,9 +4,9 @@
  */
 
 /** One minute, one hour, one day in milliseconds. */
-export const MINUTE_MS = 60_000
-export const HOUR_MS = 60 * MINUTE_MS
-export const DAY_MS = 24 * HOUR_MS
+const MINUTE_MS = 60_000
+const HOUR_MS = 60 * MINUTE_MS
+const DAY_MS = 24 * HOUR_MS
 
 /**
  * How long an event (and an IP, number, User-Agent or method summary not seen again) is kept: 7 days.
@@ -78,7 +78,7 @@ export const ITERATE_CHUNK = 5_000
 export const DEFAULT_RECENT_EVENTS = 20
 
 /** Granularity of the `event_counts` summary (ms): buckets that are multiples of it read the summary. */
-export const COUNT_MINUTE_MS = 60_000
+export const COUNT_MINUTE_MS = MINUTE_MS
 
 /** Largest number of buckets `countsPerBucket` returns (the time range is cut to fit). */
 export const MAX_BUCKETS = 10_000
