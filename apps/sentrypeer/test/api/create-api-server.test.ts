@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events'
-import { connect } from 'node:net'
 import {
   API_ROUTES,
   type ApiEvent,
@@ -18,7 +17,7 @@ import {
   TokenRequiredError,
 } from '../../src/api/index.js'
 import { APP_VERSION } from '../../src/version.js'
-import { createClock, sipEvent, tempStore } from './helpers.js'
+import { createClock, sendRaw, sipEvent, tempStore } from './helpers.js'
 
 const clock = createClock()
 const HOUR = 3_600_000
@@ -360,25 +359,14 @@ describe('createApiServer with a token', () => {
 })
 
 /** Sends raw bytes and parses the HTTP response (for requests fetch refuses to send). */
-function rawRequest(
+async function rawRequest(
   port: number,
   request: string,
 ): Promise<{ status: number; json: () => Promise<unknown> }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1')
-    let data = ''
-    socket.setEncoding('utf8')
-    socket.on('data', (chunk) => {
-      data += chunk
-    })
-    socket.on('error', reject)
-    socket.on('close', () => {
-      const status = Number(data.slice(9, 12))
-      const body = data.slice(data.indexOf('\r\n\r\n') + 4)
-      resolve({ status, json: async () => JSON.parse(body) })
-    })
-    socket.end(request)
-  })
+  const data = await sendRaw(port, request)
+  const status = Number(data.slice(9, 12))
+  const body = data.slice(data.indexOf('\r\n\r\n') + 4)
+  return { status, json: async () => JSON.parse(body) }
 }
 
 describe('unpaged lists longer than one store page', () => {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { openStore, type SipEventInput, type Store } from '@sentrypeer/store'
@@ -59,6 +60,21 @@ export function sipEvent(
     origin: 'local',
     ...overrides,
   }
+}
+
+/** Sends raw bytes (for requests fetch refuses to send) and resolves when the server closes the connection. */
+export function sendRaw(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    let data = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk) => {
+      data += chunk
+    })
+    socket.on('error', reject)
+    socket.on('close', () => resolve(data))
+    socket.end(request)
+  })
 }
 
 /** Fails clearly (never skips) when a Debian tool the test needs is missing. */

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process'
-import { connect } from 'node:net'
 import { createClient } from '@sentrypeer/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -10,7 +9,7 @@ import {
   MAX_SERIES_PER_METRIC,
   type Metrics,
 } from '../../src/api/index.js'
-import { createClock, requireTool, sipEvent, tempStore } from './helpers.js'
+import { createClock, requireTool, sendRaw, sipEvent, tempStore } from './helpers.js'
 
 const clock = createClock()
 
@@ -67,7 +66,7 @@ describe('GET /metrics', () => {
     const api = createClient({ baseUrl: server.url })
     await api.listIpAddresses()
     await api.getIpAddress('192.0.2.1').catch(() => undefined)
-    await rawRequest(server.port, `GET /?${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`)
+    await sendRaw(server.port, `GET /?${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`)
     const text = await api.getMetrics()
     expect(text).toContain('sentrypeer_api_malformed_requests_total{code="HEADERS_TOO_LARGE"} 1')
     expect(text).toContain('sentrypeer_sip_events_total{method="INVITE",transport="udp"} 2')
@@ -108,21 +107,6 @@ describe('createMetrics', () => {
     expect(() => m.gauge('sentrypeer_test_total', 'not a gauge')).toThrow(RangeError)
   })
 })
-
-/** Sends raw bytes and resolves when the server closes the connection. */
-function rawRequest(port: number, request: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1')
-    let data = ''
-    socket.setEncoding('utf8')
-    socket.on('data', (chunk) => {
-      data += chunk
-    })
-    socket.on('error', reject)
-    socket.on('close', () => resolve(data))
-    socket.end(request)
-  })
-}
 
 describe('sentrypeer_sip_events_total', () => {
   it('counts every event under its (transport, method) series, whatever the spelling and however many', () => {
