@@ -69,7 +69,11 @@ export function validateEvent(input: SipEventInput, options: ValidateEventOption
   }
   const uuid = e.eventUuid
   if (typeof uuid !== 'string' || uuid.length > MAX_EVENT_UUID_LENGTH || !ID.test(uuid)) {
-    return fail('INVALID_UUID', 'eventUuid', 'eventUuid must be 1..64 printable ASCII characters')
+    return fail(
+      'INVALID_UUID',
+      'eventUuid',
+      `eventUuid must be 1..${MAX_EVENT_UUID_LENGTH} printable ASCII characters`,
+    )
   }
   const source = typeof e.sourceIp === 'string' ? normalizeIp(e.sourceIp) : undefined
   if (source === undefined) return fail('INVALID_IP', 'sourceIp', 'sourceIp is not an IP address')
@@ -87,14 +91,18 @@ export function validateEvent(input: SipEventInput, options: ValidateEventOption
   }
   const method = e.method
   if (typeof method !== 'string' || method.length > MAX_METHOD_LENGTH || !TOKEN.test(method)) {
-    return fail('INVALID_METHOD', 'method', 'method must be a SIP token of 1..32 characters')
+    return fail(
+      'INVALID_METHOD',
+      'method',
+      `method must be a SIP token of 1..${MAX_METHOD_LENGTH} characters`,
+    )
   }
   const raw = e.calledNumberRaw
   if (typeof raw !== 'string' || raw.length > MAX_NUMBER_LENGTH) {
     return fail(
       'INVALID_NUMBER',
       'calledNumberRaw',
-      'calledNumberRaw must be a string of at most 256 characters',
+      `calledNumberRaw must be a string of at most ${MAX_NUMBER_LENGTH} characters`,
     )
   }
   const normalized = e.calledNumberNormalized
@@ -102,7 +110,7 @@ export function validateEvent(input: SipEventInput, options: ValidateEventOption
     return fail(
       'INVALID_NUMBER',
       'calledNumberNormalized',
-      'calledNumberNormalized must be a string of at most 256 characters',
+      `calledNumberNormalized must be a string of at most ${MAX_NUMBER_LENGTH} characters`,
     )
   }
   const mode = e.collectionMode
@@ -118,12 +126,16 @@ export function validateEvent(input: SipEventInput, options: ValidateEventOption
     return fail(
       'INVALID_NODE_ID',
       'collectorNodeId',
-      'collectorNodeId must be 1..128 printable ASCII characters',
+      `collectorNodeId must be 1..${MAX_NODE_ID_LENGTH} printable ASCII characters`,
     )
   }
   const origin = e.origin
   if (typeof origin !== 'string' || origin.length > MAX_NODE_ID_LENGTH || !ID.test(origin)) {
-    return fail('INVALID_ORIGIN', 'origin', "origin must be 'local' or a peer id (1..128 printable ASCII)")
+    return fail(
+      'INVALID_ORIGIN',
+      'origin',
+      `origin must be 'local' or a peer id (1..${MAX_NODE_ID_LENGTH} printable ASCII)`,
+    )
   }
   let signed: ValidEvent['signed']
   if (e.signed !== undefined && e.signed !== null) {
@@ -142,7 +154,7 @@ export function validateEvent(input: SipEventInput, options: ValidateEventOption
       return fail(
         'INVALID_SIGNED_RECORD',
         'signed',
-        `signed must be { id: hex, collector: 1..128 printable ASCII, bytes: 1..${MAX_SIGNED_RECORD_BYTES} bytes }`,
+        `signed must be { id: hex, collector: 1..${MAX_NODE_ID_LENGTH} printable ASCII, bytes: 1..${MAX_SIGNED_RECORD_BYTES} bytes }`,
       )
     }
     signed = { id: s.id, collector: s.collector, bytes: s.bytes }
