@@ -2,7 +2,7 @@ import type { Connection, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
 import { controlFrame, decodeFrame, type Frame, recordsFrame } from './frame.ts'
-import type { CatchUpResult, SignedRecord } from './index.ts'
+import type { CatchUpResult } from './index.ts'
 import type { NodeContext } from './node-context.ts'
 import { openRecords } from './open-records.ts'
 import { protocolIds } from './resolve-options.ts'
@@ -184,7 +184,6 @@ async function deliver<R>(
   from: string,
   opened: OpenResult<R>[],
   result: Tally,
-  onValid?: (signed: SignedRecord<R>) => void,
 ): Promise<void> {
   for (const res of opened) {
     result.received++
@@ -193,7 +192,6 @@ async function deliver<R>(
       ctx.invalid(from, res.error.code)
       continue
     }
-    onValid?.(res.signed)
     if (ctx.index.has(res.signed.id)) {
       result.duplicates++
       ctx.counters.duplicates++
@@ -201,17 +199,6 @@ async function deliver<R>(
     }
     if (await ctx.accept(res.signed, from, 'catch-up')) result.accepted++
   }
-}
-
-/** Processes records received from `from`; updates `result`. */
-export async function receiveRecords<R>(
-  ctx: NodeContext<R>,
-  from: string,
-  records: Uint8Array[],
-  result: Tally,
-  onValid?: (signed: SignedRecord<R>) => void,
-): Promise<void> {
-  await deliver(ctx, from, await openRecords(records, ctx.rules, ctx.verifyPool()), result, onValid)
 }
 
 /**
