@@ -23,9 +23,7 @@ async function* recordsWithKey<R>(ctx: NodeContext<R>, key: string): AsyncIterab
     yield* ctx.source.recordsByKey(key)
     return
   }
-  let wanted = 0
-  for (const _ of ctx.index.idsOfKey(key)) wanted++
-  if (wanted === 0) return
+  if (!ctx.index.hasKey(key)) return
   for await (const s of ctx.source.recordsSince(Date.now() - ctx.options.maxAgeMs)) {
     if (s.key === key) yield s
   }

@@ -61,10 +61,6 @@ export class RecordIndex {
     return this.byId.has(id)
   }
 
-  get(id: string): IndexEntry | undefined {
-    return this.byId.get(id)
-  }
-
   /** Adds a record; false when it was already known. */
   add(id: string, key: string, collector: string, collectedAt: number): boolean {
     if (this.byId.has(id)) return false
@@ -172,8 +168,9 @@ export class RecordIndex {
     return [...out]
   }
 
-  idsOfKey(key: string): Iterable<string> {
-    return this.byKey.get(key) ?? []
+  /** Whether any record has this key. */
+  hasKey(key: string): boolean {
+    return this.byKey.has(key)
   }
 
   /** Records collected by `collector` at or after `since`. */
