@@ -106,6 +106,9 @@ export const DEFAULT_SIGNED_RECORDS_BY_IP = 100
 /** Longest accepted IP address text (IPv6 with an embedded IPv4 and a zone). */
 export const MAX_IP_TEXT_LENGTH = 64
 
+/** Rows `importSentryPeerDb` hands to the store between two flushes and yields to the event loop. */
+export const DEFAULT_IMPORT_CHUNK = 2_048
+
 /** Delay before retrying a batch whose write transaction failed (ms). */
 export const FLUSH_RETRY_DELAY_MS = 100
 

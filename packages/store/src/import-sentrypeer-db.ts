@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3'
+import { DEFAULT_IMPORT_CHUNK } from './constants.js'
 import type { EventErrorCode } from './errors.js'
 import { ImportSourceError } from './errors.js'
 import { normalizeNumber as defaultNormalizeNumber } from './normalize-number.js'
@@ -115,7 +116,7 @@ export async function importSentryPeerDb(
     const origin = init.origin ?? 'local'
     const fallbackCollector = init.defaultCollectorNodeId ?? 'sentrypeer-import'
     const normalize = init.normalizeNumber ?? defaultNormalizeNumber
-    const chunk = init.chunk ?? 2048
+    const chunk = init.chunk ?? DEFAULT_IMPORT_CHUNK
     const rows = source
       .prepare(`SELECT ${REQUIRED_COLUMNS.join(', ')} FROM honey ORDER BY rowid`)
       .iterate() as IterableIterator<HoneyRow>
