@@ -669,90 +669,51 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
 
   route('getMetrics', '/metrics', (_request, reply) => {
     const s = store.stats()
-    let text = metrics.render()
-    text += formatMetric(
-      'sentrypeer_db_queue_depth',
-      'Events waiting to be written to the database',
-      'gauge',
-      s.queueDepth,
-    )
-    text += formatMetric(
-      'sentrypeer_db_last_flush_seconds',
-      'Duration of the last database write',
-      'gauge',
-      s.lastFlushMs / 1000,
-    )
-    text += formatMetric(
-      'sentrypeer_db_last_flush_events',
-      'Events in the last database write',
-      'gauge',
-      s.lastFlushSize,
-    )
-    text += formatMetric(
-      'sentrypeer_db_events_inserted_total',
-      'Events written to the database',
-      'counter',
-      s.inserted,
-    )
-    text += formatMetric(
-      'sentrypeer_db_events_dropped_total',
-      'Events dropped: database queue full',
-      'counter',
-      s.dropped,
-    )
-    text += formatMetric(
-      'sentrypeer_db_events_rejected_total',
-      'Events rejected by validation',
-      'counter',
-      s.rejected,
-    )
-    text += formatMetric(
-      'sentrypeer_db_events_lost_total',
-      'Events lost after failed writes',
-      'counter',
-      s.lost,
-    )
-    text += formatMetric(
-      'sentrypeer_db_flush_errors_total',
-      'Database write transactions that failed',
-      'counter',
-      s.flushErrors,
-    )
-    text += formatMetric('sentrypeer_db_events_pruned_total', 'Expired events deleted', 'counter', s.pruned)
-    text += formatMetric(
-      'sentrypeer_api_sse_clients',
-      'Connected Server-Sent Events clients',
-      'gauge',
-      sseClients.size,
-    )
-    text += formatMetric(
-      'sentrypeer_api_crowdsec_bouncers',
-      'CrowdSec bouncers remembered',
-      'gauge',
-      decisions.bouncers,
-    )
+    // Figures read at scrape time, each rendered as a single-value metric after the registry's.
+    const figures: Array<[name: string, help: string, type: 'counter' | 'gauge', value: number]> = [
+      ['sentrypeer_db_queue_depth', 'Events waiting to be written to the database', 'gauge', s.queueDepth],
+      [
+        'sentrypeer_db_last_flush_seconds',
+        'Duration of the last database write',
+        'gauge',
+        s.lastFlushMs / 1000,
+      ],
+      ['sentrypeer_db_last_flush_events', 'Events in the last database write', 'gauge', s.lastFlushSize],
+      ['sentrypeer_db_events_inserted_total', 'Events written to the database', 'counter', s.inserted],
+      ['sentrypeer_db_events_dropped_total', 'Events dropped: database queue full', 'counter', s.dropped],
+      ['sentrypeer_db_events_rejected_total', 'Events rejected by validation', 'counter', s.rejected],
+      ['sentrypeer_db_events_lost_total', 'Events lost after failed writes', 'counter', s.lost],
+      [
+        'sentrypeer_db_flush_errors_total',
+        'Database write transactions that failed',
+        'counter',
+        s.flushErrors,
+      ],
+      ['sentrypeer_db_events_pruned_total', 'Expired events deleted', 'counter', s.pruned],
+      ['sentrypeer_api_sse_clients', 'Connected Server-Sent Events clients', 'gauge', sseClients.size],
+      ['sentrypeer_api_crowdsec_bouncers', 'CrowdSec bouncers remembered', 'gauge', decisions.bouncers],
+    ]
     if (components.p2p !== undefined) {
       const p = components.p2p.status()
-      text += formatMetric('sentrypeer_p2p_peers', 'Connected P2P peers', 'gauge', p.peers)
-      text += formatMetric(
-        'sentrypeer_p2p_records_sent_total',
-        'Records sent to peers',
-        'counter',
-        p.recordsSent,
-      )
-      text += formatMetric(
-        'sentrypeer_p2p_records_received_total',
-        'Records received from peers',
-        'counter',
-        p.recordsReceived,
-      )
-      text += formatMetric(
-        'sentrypeer_p2p_records_rejected_total',
-        'Records from peers rejected',
-        'counter',
-        p.recordsRejected,
+      figures.push(
+        ['sentrypeer_p2p_peers', 'Connected P2P peers', 'gauge', p.peers],
+        ['sentrypeer_p2p_records_sent_total', 'Records sent to peers', 'counter', p.recordsSent],
+        [
+          'sentrypeer_p2p_records_received_total',
+          'Records received from peers',
+          'counter',
+          p.recordsReceived,
+        ],
+        [
+          'sentrypeer_p2p_records_rejected_total',
+          'Records from peers rejected',
+          'counter',
+          p.recordsRejected,
+        ],
       )
     }
+    let text = metrics.render()
+    for (const [name, help, type, value] of figures) text += formatMetric(name, help, type, value)
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text)
   })
 
