@@ -10,7 +10,7 @@ import {
   recordId,
 } from './signed-record.ts'
 import { verifyEd25519 } from './verify-ed25519.ts'
-import type { VerifyItem, VerifyPool } from './verify-pool.ts'
+import type { VerifyPool } from './verify-pool.ts'
 
 /**
  * `openRecord` for a page of envelopes, with the signatures checked on `pool`'s worker threads (or on
@@ -25,18 +25,14 @@ export async function openRecords<R>(
   now = Date.now(),
 ): Promise<OpenResult<R>[]> {
   const parsed: ParseResult[] = new Array(list.length)
-  const items: VerifyItem[] = []
   const envelopes: ParsedEnvelope[] = []
   for (let i = 0; i < list.length; i++) {
     const p = parseEnvelope(list[i] as Uint8Array, rules)
     parsed[i] = p
-    if (p.ok) {
-      envelopes.push(p.envelope)
-      items.push(p.envelope)
-    }
+    if (p.ok) envelopes.push(p.envelope)
   }
   // start the signature checks first, then do the payload checks here while the workers run
-  const verified = pool !== undefined && items.length > 0 ? pool.verify(items) : undefined
+  const verified = pool !== undefined && envelopes.length > 0 ? pool.verify(envelopes) : undefined
   const checked: CheckResult<R>[] = envelopes.map((e) => checkPayload(e, rules, now))
   let sigOk: Uint8Array
   let ids: string[]
