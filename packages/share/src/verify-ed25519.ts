@@ -1,8 +1,8 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto'
 import { createRequire } from 'node:module'
 
-/** Public keys kept ready for verification (a collector signs many records). */
-const MAX_CACHED_KEYS = 4096
+/** Public keys kept ready for verification (a collector signs many records); each worker keeps as many. */
+export const MAX_CACHED_KEYS = 4096
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
 const cache = new Map<string, KeyObject>()
 

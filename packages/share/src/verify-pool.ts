@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import { VerifyWorkerError } from './errors.ts'
-import { SODIUM_PATH } from './verify-ed25519.ts'
+import { MAX_CACHED_KEYS, SODIUM_PATH } from './verify-ed25519.ts'
 import { VERIFY_WORKER_SOURCE } from './verify-worker-source.ts'
 
 /** One signature to check: raw 32-byte Ed25519 public key, 64-byte signature, the signed bytes. */
@@ -44,8 +44,6 @@ interface Slot {
 }
 
 const RESULT_BYTES = 17
-/** Parsed public keys cached per worker (a collector signs many records), as in verify-ed25519.ts. */
-const WORKER_CACHED_KEYS = 4096
 
 function pack(items: VerifyItem[]): ArrayBuffer {
   let size = 4
@@ -156,7 +154,7 @@ export class VerifyPool {
   private spawn(): Slot {
     const worker = new Worker(this.init.source ?? VERIFY_WORKER_SOURCE, {
       eval: true,
-      workerData: { maxCachedKeys: WORKER_CACHED_KEYS, sodiumPath: SODIUM_PATH, ...this.init.workerData },
+      workerData: { maxCachedKeys: MAX_CACHED_KEYS, sodiumPath: SODIUM_PATH, ...this.init.workerData },
     })
     const slot: Slot = { worker, jobs: new Map(), load: 0 }
     this.slots.push(slot)
