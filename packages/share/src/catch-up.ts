@@ -5,7 +5,6 @@ import { controlFrame, decodeFrame, type Frame, recordsFrame } from './frame.ts'
 import type { CatchUpResult } from './index.ts'
 import type { NodeContext } from './node-context.ts'
 import { openRecords } from './open-records.ts'
-import { protocolIds } from './resolve-options.ts'
 import type { OpenResult } from './signed-record.ts'
 import { varintLength } from './varint.ts'
 
@@ -266,7 +265,7 @@ export async function catchUpWith<R>(ctx: NodeContext<R>, peer: string): Promise
   }
   let stream: Stream
   try {
-    stream = await ctx.libp2p().dialProtocol(peerIdFromString(peer), protocolIds(o.namespace).catchUp, {
+    stream = await ctx.libp2p().dialProtocol(peerIdFromString(peer), ctx.ids.catchUp, {
       signal: AbortSignal.timeout(o.requestTimeoutMs),
     })
   } catch (err) {

@@ -7,7 +7,6 @@ import { confirmation } from './confirmation.ts'
 import { controlFrame, recordsFrame } from './frame.ts'
 import type { LookupReport, LookupResult, SignedRecord } from './index.ts'
 import type { NodeContext } from './node-context.ts'
-import { protocolIds } from './resolve-options.ts'
 import { openRecord } from './signed-record.ts'
 
 /** Longest key accepted in a lookup request. */
@@ -76,7 +75,7 @@ async function askPeer<R>(
   const out = { answered: false, refused: false, reports: [] as LookupReport<R>[] }
   let stream: Stream
   try {
-    stream = await ctx.libp2p().dialProtocol(peer, protocolIds(o.namespace).lookup, {
+    stream = await ctx.libp2p().dialProtocol(peer, ctx.ids.lookup, {
       signal: AbortSignal.timeout(o.requestTimeoutMs),
     })
   } catch {

@@ -1,7 +1,7 @@
 import type { Libp2p } from '@libp2p/interface'
 import type { RecordSource, RecordVia, SignedRecord } from './index.ts'
 import type { RecordIndex } from './record-index.ts'
-import type { ResolvedOptions } from './resolve-options.ts'
+import type { ProtocolIds, ResolvedOptions } from './resolve-options.ts'
 import type { RecordRules } from './signed-record.ts'
 import type { StandingBook } from './standing-book.ts'
 import type { TokenBuckets } from './token-bucket.ts'
@@ -11,6 +11,8 @@ import type { VerifyPool } from './verify-pool.ts'
 export interface NodeContext<R> {
   self: string
   options: ResolvedOptions
+  /** Protocol ids and topics of `options.namespace`. */
+  ids: ProtocolIds
   rules: RecordRules<R>
   index: RecordIndex
   standing: StandingBook

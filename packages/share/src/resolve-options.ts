@@ -89,14 +89,17 @@ export function resolveOptions(init: ShareInit): ResolvedOptions {
   return o
 }
 
-/** Protocol ids and topics of a namespace (docs/p2p.md). */
-export function protocolIds(namespace: string): {
+/** Protocol ids and topics of a namespace. */
+export interface ProtocolIds {
   catchUp: string
   lookup: string
   kad: string
   recordsTopic: string
   analyticsTopic: string
-} {
+}
+
+/** Protocol ids and topics of a namespace (docs/p2p.md). */
+export function protocolIds(namespace: string): ProtocolIds {
   return {
     catchUp: `/${namespace}/share/catch-up/1.0.0`,
     lookup: `/${namespace}/share/lookup/1.0.0`,

@@ -33,7 +33,7 @@ import type {
 import { lookupKey, serveLookup } from './lookup.ts'
 import type { NodeContext } from './node-context.ts'
 import { RecordIndex } from './record-index.ts'
-import { protocolIds, type ResolvedOptions, resolveOptions } from './resolve-options.ts'
+import { type ProtocolIds, protocolIds, type ResolvedOptions, resolveOptions } from './resolve-options.ts'
 import { openRecord, type RecordRules, signRecord } from './signed-record.ts'
 import { StandingBook } from './standing-book.ts'
 import { TokenBuckets } from './token-bucket.ts'
@@ -65,7 +65,7 @@ class DefaultShareNode<R> implements ShareNode<R> {
   private readonly privateKey: PrivateKey
   private readonly components: ShareComponents<R>
   private readonly rules: RecordRules<R>
-  private readonly ids: ReturnType<typeof protocolIds>
+  private readonly ids: ProtocolIds
   private readonly index: RecordIndex
   private readonly book: StandingBook
   private readonly gossipLimiter: TokenBuckets
@@ -128,6 +128,7 @@ class DefaultShareNode<R> implements ShareNode<R> {
     this.ctx = {
       self: this.peerId,
       options: o,
+      ids: this.ids,
       rules: this.rules,
       index: this.index,
       standing: this.book,
