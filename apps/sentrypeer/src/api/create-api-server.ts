@@ -515,14 +515,12 @@ export async function createApiServer(init: ApiServerInit, components: ApiCompon
     })
   })
 
-  for (const [operationId, url, list, key] of [
-    ['listUserAgents', '/user-agents', 'user_agents', 'user_agent'],
-    ['listSipMethods', '/sip-methods', 'sip_methods', 'method'],
+  for (const [operationId, url, list, key, lister] of [
+    ['listUserAgents', '/user-agents', 'user_agents', 'user_agent', store.listUserAgents.bind(store)],
+    ['listSipMethods', '/sip-methods', 'sip_methods', 'method', store.listMethods.bind(store)],
   ] as const) {
     route(operationId, url, (_request, reply, { query }) => {
       rejectFilters(query, ['family', 'origin'], url)
-      const lister =
-        operationId === 'listUserAgents' ? store.listUserAgents.bind(store) : store.listMethods.bind(store)
       const since = parseSince(query.since as string | undefined)
       const render = (v: ApiValueSummary): string =>
         `{"${key}":${JSON.stringify(v.value)},"seen_last":"${iso(v.lastSeen)}","seen_count":${v.seenCount}}`
