@@ -4,6 +4,7 @@ import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_FUTURE_SKEW_MS, DEFAULT_MAX_RECORD_BYTES } from './constants.ts'
 import { InvalidRecordError, type RecordError, type RecordErrorCode } from './errors.ts'
+import { evictOldest } from './evict-oldest.ts'
 import type { RecordCodec, SignedRecord, ValidationResult } from './index.ts'
 import { readVarint, varintLength, writeVarint } from './varint.ts'
 import { verifyEd25519 } from './verify-ed25519.ts'
@@ -130,10 +131,7 @@ function collectorKey(keyBytes: Uint8Array): { raw: Uint8Array; peerId: string }
   if (publicKey.type !== 'Ed25519') return `collector key type ${publicKey.type}`
   if (!sameBytes(publicKeyToProtobuf(publicKey), keyBytes)) return 'collector key is not canonically encoded'
   const entry = { raw: publicKey.raw, peerId: peerIdFromPublicKey(publicKey).toString() }
-  if (collectors.size >= MAX_CACHED_COLLECTORS) {
-    const oldest = collectors.keys().next().value
-    if (oldest !== undefined) collectors.delete(oldest)
-  }
+  evictOldest(collectors, MAX_CACHED_COLLECTORS)
   collectors.set(id, entry)
   return entry
 }

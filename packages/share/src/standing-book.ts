@@ -1,3 +1,4 @@
+import { evictOldest } from './evict-oldest.ts'
 import type { PeerStanding } from './index.ts'
 import type { RecordIndex } from './record-index.ts'
 
@@ -45,10 +46,7 @@ export class StandingBook {
         requestsServed: 0,
         requestsRefused: 0,
       }
-      if (this.peers.size >= this.rules.maxTrackedPeers) {
-        const oldest = this.peers.keys().next().value
-        if (oldest !== undefined) this.peers.delete(oldest)
-      }
+      evictOldest(this.peers, this.rules.maxTrackedPeers)
       this.peers.set(peer, s)
     }
     return s

@@ -1,3 +1,5 @@
+import { evictOldest } from './evict-oldest.ts'
+
 /** Per-peer token buckets with a bounded number of tracked peers (least recently used forgotten). */
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>()
@@ -16,10 +18,7 @@ export class TokenBuckets {
     let b = this.buckets.get(peer)
     if (b === undefined) {
       b = { tokens: this.burst, at: now }
-      if (this.buckets.size >= this.maxPeers) {
-        const oldest = this.buckets.keys().next().value
-        if (oldest !== undefined) this.buckets.delete(oldest)
-      }
+      evictOldest(this.buckets, this.maxPeers)
     } else {
       this.buckets.delete(peer)
       b.tokens = Math.min(this.burst, b.tokens + (now - b.at) * this.ratePerMs)

@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto'
 import { createRequire } from 'node:module'
+import { evictOldest } from './evict-oldest.ts'
 
 /** Public keys kept ready for verification (a collector signs many records); each worker keeps as many. */
 export const MAX_CACHED_KEYS = 4096
@@ -51,10 +52,7 @@ export function verifyEd25519Node(
   try {
     if (key === undefined) {
       key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, rawPublicKey]), format: 'der', type: 'spki' })
-      if (cache.size >= MAX_CACHED_KEYS) {
-        const oldest = cache.keys().next().value
-        if (oldest !== undefined) cache.delete(oldest)
-      }
+      evictOldest(cache, MAX_CACHED_KEYS)
       cache.set(id, key)
     }
     return verify(null, data, key, signature)
