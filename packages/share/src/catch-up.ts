@@ -144,6 +144,11 @@ export async function serveCatchUp<R>(
       const end = start + o.bucketMs
       let page: Uint8Array[] = []
       let pageBytes = 1
+      const flush = async (): Promise<void> => {
+        await lp.write(recordsFrame(page))
+        page = []
+        pageBytes = 1
+      }
       let inBucket = 0
       for await (const signed of ctx.source.recordsSince(Math.max(start, floor), end)) {
         if (sent >= o.maxRecordsPerCatchUp) break
@@ -151,22 +156,14 @@ export async function serveCatchUp<R>(
         if (!ctx.index.has(signed.id) || known.has(signed.id.slice(0, KNOWN_PREFIX_BYTES * 2))) continue
         const size = varintLength(signed.bytes.length) + signed.bytes.length
         // a page never exceeds the frame limit, whatever the record sizes
-        if (page.length > 0 && pageBytes + size > o.maxFrameBytes) {
-          await lp.write(recordsFrame(page))
-          page = []
-          pageBytes = 1
-        }
+        if (page.length > 0 && pageBytes + size > o.maxFrameBytes) await flush()
         page.push(signed.bytes)
         pageBytes += size
         sent++
         inBucket++
-        if (page.length >= o.pageSize) {
-          await lp.write(recordsFrame(page))
-          page = []
-          pageBytes = 1
-        }
+        if (page.length >= o.pageSize) await flush()
       }
-      if (page.length > 0) await lp.write(recordsFrame(page))
+      if (page.length > 0) await flush()
       await lp.write(controlFrame({ type: 'end', bucket: start, sent: inBucket }))
     }
     await stream.close()
