@@ -105,21 +105,20 @@ it('API under wrk', async () => {
     { host: '127.0.0.1', port: 0 },
     { store, metrics: createMetrics(), allowlist: createAllowlist() },
   )
-  const lua = path.join(dir, 'random-ip.lua')
-  writeFileSync(
-    lua,
-    // wrk's Lua is LuaJIT (Lua 5.1): no bit operators, so split the index arithmetically.
-    `math.randomseed(os.time())\nrequest = function()\n  local i = math.random(0, ${IPS - 1})\n` +
-      `  local a = 18 + math.floor(i / 65536)\n  local b = math.floor(i / 256) % 256\n  local c = i % 256\n` +
-      `  return wrk.format("GET", string.format("/ip-addresses/198.%d.%d.%d?recent=20", a, b, c))\nend\n`,
-  )
-  const luaSummary = path.join(dir, 'random-ip-summary.lua')
-  writeFileSync(
-    luaSummary,
-    `math.randomseed(os.time())\nrequest = function()\n  local i = math.random(0, ${IPS - 1})\n` +
-      `  local a = 18 + math.floor(i / 65536)\n  local b = math.floor(i / 256) % 256\n  local c = i % 256\n` +
-      `  return wrk.format("GET", string.format("/ip-addresses/198.%d.%d.%d", a, b, c))\nend\n`,
-  )
+  /** Writes a wrk script asking for `/ip-addresses/{ip}<query>` of a random bench IP; returns its path. */
+  const randomIpScript = (name: string, query: string): string => {
+    const file = path.join(dir, name)
+    writeFileSync(
+      file,
+      // wrk's Lua is LuaJIT (Lua 5.1): no bit operators, so split the index arithmetically.
+      `math.randomseed(os.time())\nrequest = function()\n  local i = math.random(0, ${IPS - 1})\n` +
+        `  local a = 18 + math.floor(i / 65536)\n  local b = math.floor(i / 256) % 256\n  local c = i % 256\n` +
+        `  return wrk.format("GET", string.format("/ip-addresses/198.%d.%d.%d${query}", a, b, c))\nend\n`,
+    )
+    return file
+  }
+  const lua = randomIpScript('random-ip.lua', '?recent=20')
+  const luaSummary = randomIpScript('random-ip-summary.lua', '')
   // Size of the big responses.
   const whole = ONLY === undefined ? await (await fetch(`${server.url}/ip-addresses`)).text() : ''
   const plain = ONLY === undefined ? await (await fetch(`${server.url}/blocklist?format=plain`)).text() : ''
