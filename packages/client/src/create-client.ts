@@ -190,8 +190,7 @@ class HttpClient implements SentryPeerClient {
   }
 
   async getBlocklist(query?: BlocklistQuery, options?: RequestOptions): Promise<string> {
-    const res = await this.#request('blocklist', checkQuery(BlocklistQuerySchema, query), options, {})
-    return res.text
+    return this.#request('blocklist', checkQuery(BlocklistQuerySchema, query), options, {})
   }
 
   async getDecisionsStream(
@@ -228,12 +227,12 @@ class HttpClient implements SentryPeerClient {
   }
 
   async getMetrics(options?: RequestOptions): Promise<string> {
-    return (await this.#request('metrics', undefined, options, {})).text
+    return this.#request('metrics', undefined, options, {})
   }
 
   async getOpenApi(options?: RequestOptions): Promise<Record<string, unknown>> {
-    const res = await this.#request('openapi.json', undefined, options, { accept: 'application/json' })
-    return parseJson(res.text) as Record<string, unknown>
+    const text = await this.#request('openapi.json', undefined, options, { accept: 'application/json' })
+    return parseJson(text) as Record<string, unknown>
   }
 
   async *streamEvents(options?: { signal?: AbortSignal }): AsyncIterable<ApiEvent> {
@@ -278,8 +277,8 @@ class HttpClient implements SentryPeerClient {
     options: RequestOptions | undefined,
     headers: Record<string, string> = {},
   ): Promise<z.infer<S>> {
-    const res = await this.#request(path, query, options, { accept: 'application/json', ...headers })
-    return this.#check(schema, parseJson(res.text))
+    const text = await this.#request(path, query, options, { accept: 'application/json', ...headers })
+    return this.#check(schema, parseJson(text))
   }
 
   #check<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
@@ -313,7 +312,7 @@ class HttpClient implements SentryPeerClient {
     query: Query | undefined,
     options: RequestOptions | undefined,
     headers: Record<string, string>,
-  ): Promise<{ status: number; text: string }> {
+  ): Promise<string> {
     const timeoutMs = options?.timeoutMs ?? this.#timeoutMs
     const signals: AbortSignal[] = []
     const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined
@@ -323,7 +322,7 @@ class HttpClient implements SentryPeerClient {
     try {
       const res = await this.#fetch(this.#url(path, query), { headers: this.#headers(headers), signal })
       if (!res.ok) throw await httpError(res)
-      return { status: res.status, text: await res.text() }
+      return await res.text()
     } catch (err) {
       throw toClientError(err, options?.signal, timeout, timeoutMs)
     }
