@@ -50,6 +50,9 @@ export const CHART_HOURS = 24
  */
 export const OVERVIEW_COUNT_CAP = 10_000
 
+/** Lines of a firewall feed shown by its Preview button; the rest is counted, not shown. */
+export const FEED_PREVIEW_LINES = 40
+
 /** Wait before the live feed reconnects after the event stream ended or failed (ms). */
 export const LIVE_FEED_RETRY_MS = 3_000
 

@@ -1,3 +1,4 @@
+import { FEED_PREVIEW_LINES } from '../constants.js'
 import { h, replace } from './dom.js'
 import type { GuiContext } from './gui-context.js'
 
@@ -86,8 +87,10 @@ export function renderFeeds(ctx: GuiContext, main: HTMLElement): void {
                 const text = await ctx.api.getBlocklist({ format: feed.format })
                 const lines = text.split('\n')
                 preview.textContent =
-                  lines.slice(0, 40).join('\n') +
-                  (lines.length > 40 ? `\n… ${lines.length - 40} more lines` : '')
+                  lines.slice(0, FEED_PREVIEW_LINES).join('\n') +
+                  (lines.length > FEED_PREVIEW_LINES
+                    ? `\n… ${lines.length - FEED_PREVIEW_LINES} more lines`
+                    : '')
                 preview.hidden = false
               } catch (err) {
                 ctx.fail(err)
