@@ -57,7 +57,7 @@ export function decisionId(ip: string): number {
 }
 
 /** Scenario name of a SIP method: `sentrypeer/sip-<method>` in lower case, `sentrypeer/sip-scan` if unknown. */
-export function scenarioOf(method: string | undefined): string {
+function scenarioOf(method: string | undefined): string {
   const m = (method ?? '').toLowerCase()
   return /^[a-z]{1,32}$/.test(m) ? `sentrypeer/sip-${m}` : 'sentrypeer/sip-scan'
 }

@@ -14,7 +14,7 @@ export function numberLink(number: string): HTMLAnchorElement | string {
 }
 
 /** The cells of one event row (the live feed and the detail views share them). */
-export function eventCells(e: ApiEvent): Array<Node | string> {
+function eventCells(e: ApiEvent): Array<Node | string> {
   return [
     h('time', { datetime: e.event_timestamp }, formatTime(e.event_timestamp)),
     ipLink(e.source_ip),
@@ -41,7 +41,7 @@ export function liveCells(e: ApiEvent): Array<Node | string> {
 export const LIVE_HEADERS = ['Time (UTC)', 'Source IP', 'Method', 'Called number', 'User-Agent']
 
 /** Column headers matching {@link eventCells}. */
-export const EVENT_HEADERS = [
+const EVENT_HEADERS = [
   'Time (UTC)',
   'Source IP',
   'Method',
