@@ -11,8 +11,6 @@ export const DEFAULT_TLS_LISTEN = ['0.0.0.0:5061'] as const
 export const DEFAULT_API_LISTEN = '127.0.0.1:8082'
 /** SentryPeer's database file name, relative to the working directory. */
 export const DEFAULT_DB_FILE = 'sentrypeer.db'
-/** SentryPeer's JSON log file name, relative to the working directory. */
-export const DEFAULT_JSON_LOG_FILE = 'sentrypeer_json.log'
 /** Data older than seven days is useless for blocking (SentryPeer's retention). */
 export const DEFAULT_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000
 /** The Server / User-Agent string the UAS presents, that of a common PBX. */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_JSON_LOG_FILE } from '../outputs/constants.js'
 import { DEFAULT_CONFIRMATIONS, DEFAULT_P2P_LISTEN } from '../p2p/constants.js'
 import {
   DEFAULT_SIP_LISTENER_LIMITS,
@@ -8,7 +9,6 @@ import {
 import {
   DEFAULT_API_LISTEN,
   DEFAULT_DB_FILE,
-  DEFAULT_JSON_LOG_FILE,
   DEFAULT_MAX_AGE_MS,
   DEFAULT_SIP_AGENT,
   DEFAULT_SIP_LISTEN,
