@@ -1,3 +1,5 @@
+import { MAX_METHOD_LENGTH } from '@sentrypeer/store'
+
 /**
  * Limits and defaults of SentryPeer's peer-to-peer layer. The protocol limits (record size, catch-up
  * frames, standing, rate limits) are `@sentrypeer/share`'s own constants; these are the SentryPeer ones.
@@ -21,7 +23,7 @@ export const MAX_RECORD_NUMBER_LENGTH = 128
 /** Longest User-Agent shared (characters); longer ones are cut before signing. */
 export const MAX_RECORD_USER_AGENT_LENGTH = 256
 /** Longest SIP method (RFC 3261 token); the store's own limit. */
-export const MAX_RECORD_METHOD_LENGTH = 32
+export const MAX_RECORD_METHOD_LENGTH = MAX_METHOD_LENGTH
 /** Records in one `GET /network/ip-addresses/{ip}` answer. */
 export const MAX_NETWORK_REPORTS = 100
 /** Peers' analytics reports kept for `GET /network/stats` (one per peer, most recent). */
