@@ -15,12 +15,12 @@ type Inbound =
 const port = parentPort
 if (port === null) throw new Error('daemon-store-worker must run in a worker thread')
 
-const { init, batchStringFields } = workerData as {
+/** The batch encoding's field order and absent-field length come from `EventBatch` in daemon-store.ts. */
+const { init, batchStringFields, batchAbsent } = workerData as {
   init: Omit<StoreInit, 'onError' | 'now' | 'normalizeNumber'>
   batchStringFields: ReadonlyArray<keyof SipEventInput>
+  batchAbsent: number
 }
-/** Length written for an absent (undefined) string field (see `EventBatch` in daemon-store.ts). */
-const ABSENT = 0xffff_ffff
 
 /** The `count` events encoded in `bytes` by the main thread's `EventBatch`, in order. */
 function* decodeEvents(bytes: Buffer, count: number): Generator<SipEventInput> {
@@ -35,7 +35,7 @@ function* decodeEvents(bytes: Buffer, count: number): Generator<SipEventInput> {
     for (const field of batchStringFields) {
       const length = bytes.readUInt32LE(at)
       at += 4
-      if (length === ABSENT) continue
+      if (length === batchAbsent) continue
       event[field] = bytes.toString('utf8', at, at + length)
       at += length
     }
@@ -66,11 +66,10 @@ const reportStatsLater = (): void => {
 
 port.on('message', (msg: Inbound) => {
   if (msg.type === 'events') {
-    let refused = 0
     const bytes = Buffer.from(msg.buffer, 0, msg.byteLength)
-    for (const event of decodeEvents(bytes, msg.encoded)) if (!store.record(event)) refused++
-    for (const event of msg.objects) if (!store.record(event)) refused++
-    port.postMessage({ type: 'ack', count: msg.encoded + msg.objects.length, refused, stats: store.stats() })
+    for (const event of decodeEvents(bytes, msg.encoded)) store.record(event)
+    for (const event of msg.objects) store.record(event)
+    port.postMessage({ type: 'ack', count: msg.encoded + msg.objects.length, stats: store.stats() })
     reportStatsLater()
   } else if (msg.type === 'flush') {
     void store.flush().then(() => port.postMessage({ type: 'flushed', id: msg.id, stats: store.stats() }))

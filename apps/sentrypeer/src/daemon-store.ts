@@ -37,7 +37,7 @@ const BATCH_STRING_FIELDS = [
   'collectorNodeId',
   'origin',
 ] as const satisfies ReadonlyArray<keyof SipEventInput>
-/** Length written for an absent (undefined) string field. */
+/** Length written for an absent (undefined) string field; the writer thread gets it in its `workerData`. */
 const BATCH_ABSENT = 0xffff_ffff
 /**
  * Default bound of events queued between the listeners and the writer thread, and in the writer's store.
@@ -135,7 +135,7 @@ class EventBatch {
 
 type Outbound =
   | { type: 'ready'; stats: StoreStats }
-  | { type: 'ack'; count: number; refused: number; stats: StoreStats }
+  | { type: 'ack'; count: number; stats: StoreStats }
   | { type: 'stats'; stats: StoreStats }
   | { type: 'flushed' | 'closed'; id: number; stats: StoreStats }
   | { type: 'error'; message: string }
@@ -163,6 +163,7 @@ export async function openDaemonStore(init: DaemonStoreInit): Promise<Store> {
     workerData: {
       init: { ...workerInit, maxQueue, batchSize: init.batchSize ?? DEFAULT_WRITER_BATCH_SIZE },
       batchStringFields: BATCH_STRING_FIELDS,
+      batchAbsent: BATCH_ABSENT,
     },
     resourceLimits: {
       maxOldGenerationSizeMb: WRITER_MAX_OLD_GENERATION_MB,
