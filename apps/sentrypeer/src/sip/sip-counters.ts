@@ -1,6 +1,7 @@
 import { SIP_METHODS } from '@sentrypeer/sip'
+
 /** Methods counted by name; any other method token is counted as `OTHER` (keeps the object bounded). */
-export const COUNTED_METHODS = SIP_METHODS
+const COUNTED_METHODS = SIP_METHODS
 
 export type SipTransport = 'udp' | 'tcp' | 'tls'
 

@@ -14,6 +14,9 @@ import { uuidV7 } from './uuid-v7.js'
 
 /** Every named leniency: a honeypot records what attackers send, RFC 2543 tools included. */
 const ALL_LENIENT = Object.fromEntries(LENIENCIES.map((l) => [l, true])) as Record<Leniency, boolean>
+/** Parse options by transport: each UDP datagram is one message, a stream message comes from the framer. */
+const DATAGRAM_PARSE = { transport: 'datagram', lenient: ALL_LENIENT } as const
+const STREAM_PARSE = { transport: 'stream', lenient: ALL_LENIENT } as const
 
 const NO_RESPONSES: Uint8Array[] = []
 
@@ -50,7 +53,7 @@ export interface SipHandler {
 }
 
 /** `::ffff:192.0.2.1` (an IPv4 peer on a dual-stack socket) is reported as `192.0.2.1`. */
-export function normalizeSourceIp(address: string): string {
+function normalizeSourceIp(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address
 }
 
@@ -102,10 +105,8 @@ export function createSipHandler(init: SipHandlerInit): SipHandler {
     handle(bytes, ctx) {
       counters.received[ctx.transport]++
       try {
-        const result = parse(bytes, {
-          transport: ctx.transport === 'udp' ? 'datagram' : 'stream',
-          lenient: ALL_LENIENT,
-        })
+        const parseOptions = ctx.transport === 'udp' ? DATAGRAM_PARSE : STREAM_PARSE
+        const result = parse(bytes, parseOptions)
         if (!result.ok) {
           countParseError(counters, result.error.code, init.observer)
           if (uas) {
@@ -134,12 +135,7 @@ export function createSipHandler(init: SipHandlerInit): SipHandler {
         let invite: SipRequest | undefined
         if (message.method === 'CANCEL') {
           const inviteBytes = cache.get(transactionKey(message, 'INVITE'))?.inviteBytes
-          const reparsed = inviteBytes
-            ? parse(inviteBytes, {
-                transport: ctx.transport === 'udp' ? 'datagram' : 'stream',
-                lenient: ALL_LENIENT,
-              })
-            : undefined
+          const reparsed = inviteBytes ? parse(inviteBytes, parseOptions) : undefined
           if (reparsed?.ok && reparsed.message.kind === 'request') invite = reparsed.message
         }
         const reply = uas.respond(message, ctx.source, invite)
