@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requireTool } from '../api/helpers.js'
 import { type DaemonProcess, spawnDaemon } from '../helpers/daemon-process.js'
 import { binPath, tempDir } from '../helpers/paths.js'
+import { runTool, type ToolResult } from '../helpers/run-tool.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const tag = `${process.pid % 100_000}`
@@ -149,19 +150,9 @@ async function allSee(names: string[], address: string, count: number): Promise<
   return counts.every((c) => c >= count)
 }
 
-function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [binPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      stdout += s
-    })
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      stderr += s
-    })
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-  })
+/** Runs the `sentrypeer` command to completion; the test's own timeout bounds it. */
+function runCli(args: string[]): Promise<ToolResult> {
+  return runTool(process.execPath, [binPath, ...args], { timeoutMs: 60_000 })
 }
 
 const SHARING = ['a', 'b', 'c', 'd', 'e']
