@@ -33,3 +33,6 @@ export const DEFAULT_TIMEOUT_MS = 10_000
 
 /** Reason a request was aborted by the client's own timeout (the `DOMException` name). */
 export const TIMEOUT_ERROR_NAME = 'TimeoutError'
+
+/** Page size `iterateIpAddresses` asks for when the query carries no `limit`. */
+export const DEFAULT_ITERATE_PAGE_LIMIT = 1_000

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { DEFAULT_TIMEOUT_MS } from './constants.js'
+import { DEFAULT_ITERATE_PAGE_LIMIT, DEFAULT_TIMEOUT_MS } from './constants.js'
 import {
   ClientError,
   HttpError,
@@ -144,7 +144,7 @@ class HttpClient implements SentryPeerClient {
 
   async *iterateIpAddresses(query?: ListQuery, options?: RequestOptions): AsyncIterable<IpAddressSummary> {
     let cursor: string | undefined = query?.cursor
-    const limit = query?.limit ?? 1000
+    const limit = query?.limit ?? DEFAULT_ITERATE_PAGE_LIMIT
     for (;;) {
       const page = await this.listIpAddresses({ ...query, limit, cursor }, options)
       yield* page.ip_addresses

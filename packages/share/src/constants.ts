@@ -109,9 +109,10 @@ export const DEFAULT_RECONNECT_INTERVAL_MS = 30 * 1000
 export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/4001']
 
 /**
- * Gossipsub application-specific score of a peer without standing. Below the gossip (-10) and publish
- * (-50) thresholds, so it is kept out of the mesh and gets neither gossip nor flood publishes, but above
- * the graylist threshold (-80), so the records it publishes are still processed and can earn it standing.
+ * Gossipsub application-specific score of a peer without standing. Below the gossip and publish
+ * thresholds (`GOSSIP_THRESHOLD`, `PUBLISH_THRESHOLD`), so it is kept out of the mesh and gets neither
+ * gossip nor flood publishes, but above `GRAYLIST_THRESHOLD`, so the records it publishes are still
+ * processed and can earn it standing.
  */
 export const NO_STANDING_SCORE = -60
 
@@ -120,3 +121,18 @@ export const INVALID_RECORD_WEIGHT = -20
 
 /** Peers tracked for standing and rate limiting; the least recently seen are forgotten first. */
 export const DEFAULT_MAX_TRACKED_PEERS = 10_000
+
+/** Gossipsub score thresholds (gossipsub v1.1): below -10 no gossip, below -50 no flood publish. */
+export const GOSSIP_THRESHOLD = -10
+export const PUBLISH_THRESHOLD = -50
+/** Below -80 a peer's messages are ignored altogether (greylisted). */
+export const GRAYLIST_THRESHOLD = -80
+
+/** Longest DHT walk for the peers closest to a looked-up key (ms), whatever the request timeout. */
+export const MAX_LOOKUP_DHT_WALK_MS = 10_000
+
+/** How long a peer's count of own records is reused for its standing (ms); gossipsub asks every heartbeat. */
+export const STANDING_CACHE_MS = 1_000
+
+/** Namespaces whose signing domain is kept ready (one per application sharing records). */
+export const MAX_CACHED_SIGNING_DOMAINS = 64

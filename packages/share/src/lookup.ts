@@ -4,6 +4,7 @@ import type { KadDHT } from '@libp2p/kad-dht'
 import { lpStream } from '@libp2p/utils'
 import { admit, readFrame, refuse } from './catch-up.ts'
 import { confirmation } from './confirmation.ts'
+import { MAX_LOOKUP_DHT_WALK_MS } from './constants.ts'
 import { controlFrame, recordsFrame } from './frame.ts'
 import type { LookupReport, LookupResult, SignedRecord } from './index.ts'
 import type { NodeContext } from './node-context.ts'
@@ -131,7 +132,7 @@ export async function lookupKey<R>(
   if (dht !== undefined) {
     try {
       for await (const event of dht.getClosestPeers(dhtKey(o.namespace, key), {
-        signal: AbortSignal.timeout(Math.min(o.requestTimeoutMs, 10_000)),
+        signal: AbortSignal.timeout(Math.min(o.requestTimeoutMs, MAX_LOOKUP_DHT_WALK_MS)),
       })) {
         if (event.name === 'FINAL_PEER' && !event.peer.id.equals(libp2p.peerId)) {
           candidates.set(event.peer.id.toString(), event.peer.id)

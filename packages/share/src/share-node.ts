@@ -14,7 +14,13 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { catchUpWith, serveCatchUp } from './catch-up.ts'
 import { confirmation } from './confirmation.ts'
-import { INVALID_RECORD_WEIGHT, NO_STANDING_SCORE } from './constants.ts'
+import {
+  GOSSIP_THRESHOLD,
+  GRAYLIST_THRESHOLD,
+  INVALID_RECORD_WEIGHT,
+  NO_STANDING_SCORE,
+  PUBLISH_THRESHOLD,
+} from './constants.ts'
 import { NotStartedError, SharingDisabledError } from './errors.ts'
 import type {
   CatchUpResult,
@@ -318,9 +324,9 @@ class DefaultShareNode<R> implements ShareNode<R> {
             },
           },
           scoreThresholds: {
-            gossipThreshold: -10,
-            publishThreshold: -50,
-            graylistThreshold: -80,
+            gossipThreshold: GOSSIP_THRESHOLD,
+            publishThreshold: PUBLISH_THRESHOLD,
+            graylistThreshold: GRAYLIST_THRESHOLD,
           },
         }),
       },

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto'
 import { publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
-import { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_FUTURE_SKEW_MS, DEFAULT_MAX_RECORD_BYTES } from './constants.ts'
+import {
+  DEFAULT_MAX_AGE_MS,
+  DEFAULT_MAX_FUTURE_SKEW_MS,
+  DEFAULT_MAX_RECORD_BYTES,
+  MAX_CACHED_SIGNING_DOMAINS,
+} from './constants.ts'
 import { InvalidRecordError, type RecordError, type RecordErrorCode } from './errors.ts'
 import { evictOldest } from './evict-oldest.ts'
 import type { RecordCodec, SignedRecord, ValidationResult } from './index.ts'
@@ -38,7 +43,7 @@ function domainOf(namespace: string): Uint8Array {
     const text = encoder.encode(`/${namespace}/share/record/1.0.0`)
     d = new Uint8Array(text.length + 1)
     d.set(text, 0) // then a 0 byte
-    if (domains.size >= 64) domains.clear()
+    if (domains.size >= MAX_CACHED_SIGNING_DOMAINS) domains.clear()
     domains.set(namespace, d)
   }
   return d

@@ -1,3 +1,4 @@
+import { STANDING_CACHE_MS } from './constants.ts'
 import { evictOldest } from './evict-oldest.ts'
 import type { PeerStanding } from './index.ts'
 import type { RecordIndex } from './record-index.ts'
@@ -78,7 +79,7 @@ export class StandingBook {
   /** Own records of `peer` in the standing window, cached for a second (gossipsub asks every heartbeat). */
   private own(peer: string, now: number): number {
     const c = this.cache.get(peer)
-    if (c !== undefined && now - c.at < 1000) return c.own
+    if (c !== undefined && now - c.at < STANDING_CACHE_MS) return c.own
     const own = this.index.countByCollector(peer, now - this.rules.windowMs)
     if (this.cache.size > this.rules.maxTrackedPeers) this.cache.clear()
     this.cache.set(peer, { at: now, own })
