@@ -4,17 +4,11 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { OPTIONS } from '../src/config/options.js'
-import { spawnDaemon } from './helpers/daemon-process.js'
+import { readyLine, spawnDaemon } from './helpers/daemon-process.js'
 import { freePort } from './helpers/free-port.js'
 import { tempDir } from './helpers/paths.js'
 import { readEvents } from './helpers/read-events.js'
 import { sipRequest, udpClient, until } from './helpers/sip-client.js'
-
-function readyLine(stderr: string): Record<string, unknown> {
-  const line = stderr.split('\n').find((l) => l.includes('"msg":"sentrypeer ready"'))
-  if (!line) throw new Error(`not ready:\n${stderr}`)
-  return JSON.parse(line)
-}
 
 async function run(args: string[], env: Record<string, string> = {}) {
   const p = await spawnDaemon(args, { env, waitReady: false, cwd: tempDir() })

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { createClient } from '@sentrypeer/client'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type DaemonProcess, spawnDaemon } from '../helpers/daemon-process.js'
+import { type DaemonProcess, readyLine, spawnDaemon } from '../helpers/daemon-process.js'
 import { tempDir } from '../helpers/paths.js'
 import { launchChromium, screenshot } from './chromium.js'
 
@@ -17,13 +17,7 @@ interface Ready {
   api?: string
 }
 
-function ready(daemon: DaemonProcess): Ready {
-  const line = daemon
-    .stderr()
-    .split('\n')
-    .find((l) => l.includes('"msg":"sentrypeer ready"'))
-  return JSON.parse(line ?? '{}') as Ready
-}
+const ready = (daemon: DaemonProcess): Ready => readyLine<Ready>(daemon)
 
 describe('the P2P panel in Chromium', () => {
   let dir: string

@@ -69,3 +69,14 @@ export async function spawnDaemon(
   })
   return handle
 }
+
+/**
+ * The fields of a daemon's `sentrypeer ready` log line (listen addresses, API URL, peer and node ids),
+ * from its stderr; throws with the output when the daemon never logged it.
+ */
+export function readyLine<T = Record<string, unknown>>(daemon: DaemonProcess | string): T {
+  const stderr = typeof daemon === 'string' ? daemon : daemon.stderr()
+  const line = stderr.split('\n').find((l) => l.includes('"msg":"sentrypeer ready"'))
+  if (line === undefined) throw new Error(`no "sentrypeer ready" line in:\n${stderr}`)
+  return JSON.parse(line) as T
+}

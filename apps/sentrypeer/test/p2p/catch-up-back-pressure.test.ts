@@ -16,7 +16,7 @@ import {
   validateSentryPeerRecord,
 } from '../../src/p2p/sentry-peer-record.js'
 import { uuidV7 } from '../../src/sip/uuid-v7.js'
-import { type DaemonProcess, spawnDaemon } from '../helpers/daemon-process.js'
+import { type DaemonProcess, readyLine, spawnDaemon } from '../helpers/daemon-process.js'
 import { tempDir } from '../helpers/paths.js'
 import { seedRecord } from '../helpers/seed-record.js'
 
@@ -30,13 +30,7 @@ afterAll(async () => {
   await Promise.all(procs.map((p) => p.stop()))
 })
 
-function readyLine(proc: DaemonProcess): { p2p: string[]; api: string } {
-  const line = proc
-    .stderr()
-    .split('\n')
-    .find((l) => l.includes('"msg":"sentrypeer ready"'))
-  return JSON.parse(line ?? '{}') as { p2p: string[]; api: string }
-}
+type Ready = { p2p: string[]; api: string }
 
 async function metric(api: string, name: string): Promise<number> {
   const text = await (await fetch(`${api}/metrics`)).text()
@@ -88,10 +82,10 @@ describe('P2P catch-up into a small store queue', () => {
       '-g',
       config,
       '-b',
-      readyLine(seed).p2p[0] ?? '',
+      readyLine<Ready>(seed).p2p[0] ?? '',
     ])
     procs.push(fresh)
-    const api = readyLine(fresh).api
+    const api = readyLine<Ready>(fresh).api
     // The next catch-up round is 10 minutes away: every record must be stored by the first one.
     const deadline = Date.now() + 60_000
     let stored = 0

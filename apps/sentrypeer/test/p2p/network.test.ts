@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { createClient, HttpError, type SentryPeerClient } from '@sentrypeer/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requireTool } from '../api/helpers.js'
-import { type DaemonProcess, spawnDaemon } from '../helpers/daemon-process.js'
+import { type DaemonProcess, readyLine, spawnDaemon } from '../helpers/daemon-process.js'
 import { binPath, tempDir } from '../helpers/paths.js'
 import { runTool, type ToolResult } from '../helpers/run-tool.js'
 
@@ -76,11 +76,7 @@ async function startNode(
   for (const b of opts.bootstrap ?? []) args.push('-b', b)
   args.push(...(opts.extra ?? []))
   const proc = await spawnDaemon(args)
-  const line = proc
-    .stderr()
-    .split('\n')
-    .find((l) => l.includes('"msg":"sentrypeer ready"'))
-  const ready = JSON.parse(line ?? '{}') as { peerId: string; p2p: string[]; api: string; udp: string[] }
+  const ready = readyLine<{ peerId: string; p2p: string[]; api: string; udp: string[] }>(proc)
   const udp = ready.udp[0]
   const node: Node = {
     name,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/config/errors.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { DEFAULT_CONFIRMATIONS, DEFAULT_P2P_LISTEN } from '../../src/p2p/index.js'
-import { spawnDaemon } from '../helpers/daemon-process.js'
+import { readyLine, spawnDaemon } from '../helpers/daemon-process.js'
 
 const A = '/ip4/192.0.2.10/tcp/4222/p2p/12D3KooWBootstrapA'
 const B = '/ip6/2001:db8::10/tcp/4222/p2p/12D3KooWBootstrapB'
@@ -91,12 +91,7 @@ describe('P2P options', () => {
     const sharing = async (extra: string[], env: Record<string, string>): Promise<boolean> => {
       const daemon = await spawnDaemon([...args, '-f', join(dir, `${extra.length}.db`), ...extra], { env })
       try {
-        const ready = JSON.parse(
-          daemon
-            .stderr()
-            .split('\n')
-            .find((l) => l.includes('sentrypeer ready')) ?? '{}',
-        ) as { api: string }
+        const ready = readyLine<{ api: string }>(daemon)
         return (await createClient({ baseUrl: ready.api }).getPeers()).sharing
       } finally {
         await daemon.stop()
