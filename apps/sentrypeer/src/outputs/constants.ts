@@ -96,3 +96,11 @@ export const DEFAULT_SYSLOG_STABLE_MS = 5_000
  * the socket refuses the connection, and lines already in its pipe would be lost.
  */
 export const DEFAULT_SYSLOG_READY_MS = 100
+
+/** Longest source IP written to a syslog line (characters): IPv6 with an embedded IPv4 and a zone. */
+export const SYSLOG_MAX_IP_CHARS = 64
+
+/** Longest User-Agent, method and called number written to a `-v` line (characters, escaped). */
+export const VERBOSE_MAX_AGENT_CHARS = 256
+export const VERBOSE_MAX_METHOD_CHARS = 32
+export const VERBOSE_MAX_NUMBER_CHARS = 128

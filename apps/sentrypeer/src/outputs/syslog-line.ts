@@ -1,4 +1,8 @@
-import { DEFAULT_SYSLOG_MAX_AGENT_CHARS, DEFAULT_SYSLOG_MAX_METHOD_CHARS } from './constants.js'
+import {
+  DEFAULT_SYSLOG_MAX_AGENT_CHARS,
+  DEFAULT_SYSLOG_MAX_METHOD_CHARS,
+  SYSLOG_MAX_IP_CHARS,
+} from './constants.js'
 import { escapeControlChars } from './escape-control-chars.js'
 import type { HoneypotEvent } from './honeypot-event.js'
 
@@ -18,7 +22,7 @@ export interface SyslogLineLimits {
  * ```
  */
 export function syslogLine(event: HoneypotEvent, limits: SyslogLineLimits = {}): string {
-  const ip = escapeControlChars(event.sourceIp, 64)
+  const ip = escapeControlChars(event.sourceIp, SYSLOG_MAX_IP_CHARS)
   const method = escapeControlChars(event.method, limits.maxMethodChars ?? DEFAULT_SYSLOG_MAX_METHOD_CHARS)
   const agent = escapeControlChars(
     event.userAgent ?? '',

@@ -1,4 +1,9 @@
-import { DEFAULT_VERBOSE_MAX_BUFFER_BYTES } from './constants.js'
+import {
+  DEFAULT_VERBOSE_MAX_BUFFER_BYTES,
+  VERBOSE_MAX_AGENT_CHARS,
+  VERBOSE_MAX_METHOD_CHARS,
+  VERBOSE_MAX_NUMBER_CHARS,
+} from './constants.js'
 import { escapeControlChars } from './escape-control-chars.js'
 import type { EventSink, SinkStats } from './event-sink.js'
 import type { HoneypotEvent } from './honeypot-event.js'
@@ -26,11 +31,11 @@ function endpoint(ip: string, port: number): string {
  */
 export function verboseLine(event: HoneypotEvent): string {
   const transport = event.transport.toUpperCase()
-  const agent = escapeControlChars(event.userAgent ?? '', 256)
+  const agent = escapeControlChars(event.userAgent ?? '', VERBOSE_MAX_AGENT_CHARS)
   return (
     `${formatEventTimestamp(event.eventTime)} ${transport} ${endpoint(event.sourceIp, event.sourcePort)} -> ` +
-    `${endpoint(event.destinationIp, event.destinationPort)} ${escapeControlChars(event.method, 32)} ` +
-    `to ${escapeControlChars(event.calledNumberRaw, 128)} agent "${agent}" (${event.collectionMode})`
+    `${endpoint(event.destinationIp, event.destinationPort)} ${escapeControlChars(event.method, VERBOSE_MAX_METHOD_CHARS)} ` +
+    `to ${escapeControlChars(event.calledNumberRaw, VERBOSE_MAX_NUMBER_CHARS)} agent "${agent}" (${event.collectionMode})`
   )
 }
 

@@ -142,8 +142,10 @@ export interface P2pNode {
   status(): { peers: number; recordsSent: number; recordsReceived: number; recordsRejected: number }
 }
 
-/** Counters of local events by method, for the opt-in analytics (aggregates only). */
+/** Counters of local events by method, for the opt-in analytics (aggregates only): the top ones sent. */
 const TOP_METHODS = 10
+/** Distinct method spellings counted (methods are the attacker's text); later new ones are not counted. */
+const MAX_COUNTED_METHODS = 64
 
 function storedToSigned(r: StoredSignedRecord): SignedRecord<SentryPeerRecord> {
   let decoded: SentryPeerRecord | undefined
@@ -296,7 +298,7 @@ export async function createP2pNode(init: P2pInit, components: P2pComponents): P
     stop: () => node.stop(),
     publishEvent(event) {
       localEvents++
-      if (methodCounts.has(event.method) || methodCounts.size < 64) {
+      if (methodCounts.has(event.method) || methodCounts.size < MAX_COUNTED_METHODS) {
         methodCounts.set(event.method, (methodCounts.get(event.method) ?? 0) + 1)
       }
       if (!share || !node.started) return
