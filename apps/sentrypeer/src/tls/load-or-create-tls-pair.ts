@@ -10,6 +10,7 @@ import {
   GENERATED_KEY_FILE,
   MAX_PEM_FILE_BYTES,
 } from './constants.js'
+import { createSelfSignedCertificate, type SelfSignedCertificate } from './create-self-signed-certificate.js'
 import { TlsError } from './errors.js'
 
 export interface TlsPairInit {
@@ -199,30 +200,16 @@ export async function loadOrCreateTlsPair(init: TlsPairInit): Promise<TlsPair> {
   const notBeforeDate = new Date(now() - 60_000)
   const notAfterDate = new Date(now() + (init.validityDays ?? DEFAULT_CERT_VALIDITY_DAYS) * 86_400_000)
   const commonName = init.commonName ?? DEFAULT_COMMON_NAME
-  let pems: { cert: string; private: string }
+  let pems: SelfSignedCertificate
   try {
-    // Loaded only to generate: the library costs about 18 MB of RSS that a daemon with a pair never needs.
-    const { generate } = await import('selfsigned')
-    pems = await generate([{ name: 'commonName', value: commonName }], {
-      keyType: 'rsa',
-      keySize: init.rsaKeyBits ?? DEFAULT_RSA_KEY_BITS,
-      algorithm: 'sha256',
-      notBeforeDate,
-      notAfterDate,
-      extensions: [
-        { name: 'basicConstraints', cA: false },
-        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-        { name: 'extKeyUsage', serverAuth: true },
-        {
-          name: 'subjectAltName',
-          altNames: [
-            { type: 2, value: commonName },
-            { type: 2, value: 'localhost' },
-            { type: 7, ip: '127.0.0.1' },
-            { type: 7, ip: '::1' },
-          ],
-        },
-      ],
+    // Our own DER encoder on node:crypto: the certificate library used before (ASN.1 and X.509 object
+    // models) cost the daemon about 18 MB of RSS for the few hundred bytes written once.
+    pems = await createSelfSignedCertificate({
+      commonName,
+      notBefore: notBeforeDate,
+      notAfter: notAfterDate,
+      rsaKeyBits: init.rsaKeyBits ?? DEFAULT_RSA_KEY_BITS,
+      altNames: [{ dns: commonName }, { dns: 'localhost' }, { ip: '127.0.0.1' }, { ip: '::1' }],
     })
   } catch (cause) {
     throw new TlsError(
@@ -233,11 +220,11 @@ export async function loadOrCreateTlsPair(init: TlsPairInit): Promise<TlsPair> {
       },
     )
   }
-  const pair = checkedPair(pems.cert, pems.private, certFile, keyFile, true)
+  const pair = checkedPair(pems.cert, pems.key, certFile, keyFile, true)
   try {
     await mkdir(init.dir, { recursive: true })
     // Key first: a crash between the two writes leaves a key without a matching cert, which is regenerated.
-    await writeAtomic(keyFile, pems.private, 0o600)
+    await writeAtomic(keyFile, pems.key, 0o600)
     await writeAtomic(certFile, pems.cert, 0o644)
   } catch (cause) {
     throw new TlsError(
