@@ -1109,7 +1109,7 @@ class SqliteStore implements Store {
   }
 
   private ipSelect(query: IpQuery, now: number) {
-    let q = queryBuilder.selectFrom('ips').select(IP_COLUMNS).where('expires_at', '>', now)
+    let q = queryBuilder().selectFrom('ips').select(IP_COLUMNS).where('expires_at', '>', now)
     if (query.since !== undefined) q = q.where('last_seen', '>=', query.since)
     if (query.family !== undefined) q = q.where('family', '=', query.family)
     if (query.origin === 'local') q = q.where('local_count', '>', 0)
@@ -1220,7 +1220,7 @@ class SqliteStore implements Store {
     if (!checked.ok) return checked
     const origin = originError(query.origin)
     if (origin !== undefined) return origin
-    let q = queryBuilder.selectFrom('numbers').select(NUMBER_COLUMNS).where('expires_at', '>', this.now())
+    let q = queryBuilder().selectFrom('numbers').select(NUMBER_COLUMNS).where('expires_at', '>', this.now())
     if (query.since !== undefined) q = q.where('last_seen', '>=', query.since)
     if (query.origin === 'local') q = q.where('local_count', '>', 0)
     if (query.origin === 'remote') q = q.where('remote_count', '>', 0)
@@ -1262,7 +1262,7 @@ class SqliteStore implements Store {
     this.assertOpen()
     const checked = this.checkList(query)
     if (!checked.ok) return checked
-    let q: SelectQueryBuilder<StoreDatabase, 'user_agents' | 'methods', ValueSummary> = queryBuilder
+    let q: SelectQueryBuilder<StoreDatabase, 'user_agents' | 'methods', ValueSummary> = queryBuilder()
       .selectFrom(table as 'user_agents')
       .select(['value', 'first_seen as firstSeen', 'last_seen as lastSeen', 'seen_count as seenCount'])
       .where('expires_at', '>', this.now())
@@ -1309,7 +1309,7 @@ class SqliteStore implements Store {
     const family = query.family
     const origin = query.origin
     const fromEvents = (from: number, to: number): Bucket[] => {
-      let q = queryBuilder
+      let q = queryBuilder()
         .selectFrom('events')
         .select((eb) => [
           eb(eb.ref('event_time'), '-', eb(eb.ref('event_time'), '%', bucketMs)).as('start'),
@@ -1331,7 +1331,7 @@ class SqliteStore implements Store {
     if (bucketMs % COUNT_MINUTE_MS !== 0 || lo >= hi) {
       return { ok: true, value: fromEvents(since, until) }
     }
-    let q = queryBuilder
+    let q = queryBuilder()
       .selectFrom('event_counts')
       .select((eb) => [
         eb(eb.ref('minute'), '-', eb(eb.ref('minute'), '%', bucketMs)).as('start'),
@@ -1360,7 +1360,7 @@ class SqliteStore implements Store {
     if (!checked.ok) return checked
     const collector = collectorError(query.collector)
     if (collector !== undefined) return collector
-    let q = queryBuilder
+    let q = queryBuilder()
       .selectFrom('events')
       .select([
         'id',
