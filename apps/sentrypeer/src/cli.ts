@@ -126,6 +126,7 @@ export async function main(
       tcp: listening.tcp.map(formatListenAddress),
       tls: listening.tls.map(formatListenAddress),
       db: daemon.config.dbFile,
+      storeWriter: daemon.storeWriterThread ? 'thread' : 'event loop',
       ...(daemon.p2p !== undefined ? { peerId: daemon.p2p.peerId, p2p: daemon.p2p.multiaddrs } : {}),
       ...(daemon.api !== undefined ? { api: daemon.api.url } : {}),
     },

@@ -1,10 +1,18 @@
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import { openStore, type SipEventInput, type Store, type StoreInit, type StoreStats } from '@sentrypeer/store'
 
 /** Options of {@link openDaemonStore}: the store's own options, minus the functions (they cannot cross threads). */
 export type DaemonStoreInit = Omit<StoreInit, 'onError' | 'now' | 'normalizeNumber'> & {
-  /** Write or prune errors reported by the writer thread. */
+  /** Write or prune errors (reported by the writer thread when there is one). */
   onError?: (error: Error) => void
+  /**
+   * Write in a worker thread (default) or on the calling thread. The thread keeps commits and WAL
+   * checkpoints off the event loop, which lets the daemon take more SIP traffic per second, but it is a
+   * second V8 isolate with its own copy of the store's modules: about 35 MB more RSS idle and the
+   * thread's heap under load (docs/benchmarks.md, Ingest). Without it the store's own slicing applies:
+   * a flush or a prune runs in slices of a few ms (`flushSliceMs`, `pruneSliceMs`).
+   */
+  writerThread?: boolean
 }
 
 /** Events held on the main thread before they are handed to the writer thread in one message. */
@@ -141,10 +149,11 @@ type Outbound =
   | { type: 'error'; message: string }
 
 /**
- * The daemon's store: the SQLite writes happen in a worker thread (`daemon-store-worker`), the queries
- * and the embedding look-ups on a second, read-side connection in this thread (WAL lets readers run
- * beside the writer). `record()` only appends to an array: the UDP path never waits on the disk, not
- * even on a WAL checkpoint.
+ * The daemon's store. With `writerThread` (the default) the SQLite writes happen in a worker thread
+ * (`daemon-store-worker`), the queries and the embedding look-ups on a second, read-side connection in
+ * this thread (WAL lets readers run beside the writer), and `record()` only appends to an array: the UDP
+ * path never waits on the disk, not even on a WAL checkpoint. Without it, this is `openStore` with the
+ * daemon's queue bound: one connection, writes flushed on this thread in slices.
  *
  * @example
  * const store = await openDaemonStore({ path: 'sentrypeer.db', maxAgeMs: 7 * 86_400_000 })
@@ -152,16 +161,28 @@ type Outbound =
  * await store.close()
  */
 export async function openDaemonStore(init: DaemonStoreInit): Promise<Store> {
-  const { onError, ...workerInit } = init
+  const { onError, writerThread = true, ...workerInit } = init
+  const maxQueue = init.maxQueue ?? DEFAULT_DAEMON_STORE_MAX_QUEUE
+  if (!writerThread) return openStore({ ...workerInit, maxQueue, ...(onError ? { onError } : {}) })
+  return openWriterThreadStore(workerInit, maxQueue, onError)
+}
+
+/** The store of {@link openDaemonStore} with its writes in a worker thread. */
+async function openWriterThreadStore(
+  workerInit: Omit<DaemonStoreInit, 'onError' | 'writerThread'>,
+  maxQueue: number,
+  onError: ((error: Error) => void) | undefined,
+): Promise<Store> {
+  // Loaded only with the thread: the module is part of what a daemon without it does not pay for.
+  const { Worker } = await import('node:worker_threads')
   const here = import.meta.url
   const workerUrl = new URL(
     here.endsWith('.ts') ? './daemon-store-worker.ts' : './daemon-store-worker.js',
     here,
   )
-  const maxQueue = init.maxQueue ?? DEFAULT_DAEMON_STORE_MAX_QUEUE
-  const worker = new Worker(workerUrl, {
+  const worker: Worker = new Worker(workerUrl, {
     workerData: {
-      init: { ...workerInit, maxQueue, batchSize: init.batchSize ?? DEFAULT_WRITER_BATCH_SIZE },
+      init: { ...workerInit, maxQueue, batchSize: workerInit.batchSize ?? DEFAULT_WRITER_BATCH_SIZE },
       batchStringFields: BATCH_STRING_FIELDS,
       batchAbsent: BATCH_ABSENT,
     },

@@ -29,6 +29,8 @@ export interface DaemonHandle {
   readonly config: SentryPeerConfig
   readonly nodeId: string
   readonly store: Store
+  /** True when the store writes in a worker thread (`store.writerThread`, by default only with `-p`). */
+  readonly storeWriterThread: boolean
   readonly outputs: Outputs
   /** Plain counters of the SIP side (the API's metrics read them). */
   readonly counters: SipCounters
@@ -74,12 +76,16 @@ export async function startDaemon(
   }
 
   try {
+    const storeWriterThread = config.store.writerThread ?? config.peerToPeer
     const store = await openDaemonStore({
       path: config.dbFile,
       maxAgeMs: config.maxAgeMs,
       // isBadIp: an IP learnt from peers counts once K distinct collectors reported it
       minCollectors: config.confirmations,
       ...config.store,
+      // A P2P catch-up writes 100,000 records in seconds: the writer thread keeps that off the event loop.
+      // A plain honeypot writes on this thread and saves the second isolate's memory.
+      writerThread: storeWriterThread,
       onError: (err) => logger.error({ err }, 'store error'),
     })
     cleanups.push(() => store.close())
@@ -248,6 +254,7 @@ export async function startDaemon(
       config,
       nodeId,
       store,
+      storeWriterThread,
       outputs,
       counters,
       listening,

@@ -65,7 +65,8 @@ describe('sentrypeer command', () => {
         env: { SENTRYPEER_SIP_RESPONSIVE: '0' },
       },
     )
-    expect(readyLine(off.stderr()).mode).toBe('passive')
+    // without -p the store writes on the event loop (no second isolate), unless the config file says so
+    expect(readyLine(off.stderr())).toMatchObject({ mode: 'passive', storeWriter: 'event loop' })
     expect(await off.stop('SIGINT')).toBe(0)
     const on = await spawnDaemon(
       ['-f', join(dir, 'a.db'), '--sip-listen', '127.0.0.1:0', '-z', '127.0.0.1:0'],
@@ -95,8 +96,17 @@ describe('sentrypeer command', () => {
     const second = await spawnDaemon([], { env: { SENTRYPEER_CONFIG_FILE: file } })
     expect(readyLine(second.stderr()).nodeId).toBe(id)
     expect(await second.stop(), second.stderr()).toBe(0)
+    writeFileSync(
+      file,
+      JSON.stringify({
+        dbFile: db,
+        sipListen: ['127.0.0.1:0'],
+        tlsListen: ['127.0.0.1:0'],
+        store: { writerThread: true },
+      }),
+    )
     const named = await spawnDaemon(['-g', file, '-N', 'honeypot-7'])
-    expect(readyLine(named.stderr()).nodeId).toBe('honeypot-7')
+    expect(readyLine(named.stderr())).toMatchObject({ nodeId: 'honeypot-7', storeWriter: 'thread' })
     expect(await named.stop(), named.stderr()).toBe(0)
   })
 

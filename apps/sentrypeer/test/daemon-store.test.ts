@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import type { SipEventInput } from '@sentrypeer/store'
 import { describe, expect, it } from 'vitest'
-import { openDaemonStore } from '../src/daemon-store.js'
+import { DEFAULT_DAEMON_STORE_MAX_QUEUE, openDaemonStore } from '../src/daemon-store.js'
 import { tempDir } from './helpers/paths.js'
 import { integrityCheck, readEvents } from './helpers/read-events.js'
 
@@ -50,6 +50,34 @@ describe('openDaemonStore', () => {
     let accepted = 0
     for (let i = 0; i < 1000; i++) if (store.record(event('203.0.113.9', i))) accepted++
     expect(accepted).toBe(100) // all in one event-loop turn: nothing reached the writer yet
+    expect(store.stats().dropped).toBe(900)
+    await store.close()
+    expect(readEvents(path)).toHaveLength(100)
+  })
+})
+
+describe('openDaemonStore without a writer thread', () => {
+  it('writes on this thread, with the daemon queue bound, and answers on the same connection', async () => {
+    const path = join(tempDir(), 'sentrypeer.db')
+    const store = await openDaemonStore({ path, writerThread: false })
+    expect(store.maxQueue).toBe(DEFAULT_DAEMON_STORE_MAX_QUEUE)
+    for (let i = 0; i < 2000; i++) expect(store.record(event(`192.0.2.${i % 200}`, i))).toBe(true)
+    expect(store.stats().queueDepth).toBe(2000) // queued, not written yet: record() never waits
+    await store.flush()
+    expect(store.stats()).toMatchObject({ inserted: 2000, queueDepth: 0, dropped: 0 })
+    expect(store.isBadIp('192.0.2.7')).toBe(true)
+    expect(store.isBadNumber('007')).toBe(true)
+    await store.close()
+    expect(integrityCheck(path)).toBe('ok')
+    expect(readEvents(path)).toHaveLength(2000)
+  })
+
+  it('refuses events beyond its queue bound and counts them', async () => {
+    const path = join(tempDir(), 'sentrypeer.db')
+    const store = await openDaemonStore({ path, maxQueue: 100, writerThread: false })
+    let accepted = 0
+    for (let i = 0; i < 1000; i++) if (store.record(event('203.0.113.9', i))) accepted++
+    expect(accepted).toBe(100)
     expect(store.stats().dropped).toBe(900)
     await store.close()
     expect(readEvents(path)).toHaveLength(100)

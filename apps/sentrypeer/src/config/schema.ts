@@ -73,6 +73,7 @@ const storeSchema = z
     maxQueue: positiveInt,
     rawMessageMaxBytes: positiveInt,
     pruneIntervalMs: z.number().int().nonnegative(),
+    writerThread: z.boolean(),
   })
   .partial()
   .strict()

@@ -150,6 +150,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ cli: { configFile: ok } }).limits.transactionCacheMaxEntries).toBe(1_000_000)
   })
 
+  it('takes store.writerThread as a boolean from the config file only', () => {
+    const on = tempFile('w.json', JSON.stringify({ store: { writerThread: true } }))
+    expect(loadConfig({ cli: { configFile: on } }).store.writerThread).toBe(true)
+    expect(loadConfig({}).store.writerThread).toBeUndefined() // the daemon decides: on with -p
+    const bad = tempFile('w-bad.json', JSON.stringify({ store: { writerThread: 'yes' } }))
+    expect(configError(() => loadConfig({ cli: { configFile: bad } })).message).toContain('store')
+  })
+
   it('names the flag at fault for a bad listen address, URL, duration or redirect', () => {
     expect(configError(() => loadConfig({ cli: { sipListen: ['localhost:5060'] } })).message).toContain(
       'option --sip-listen',

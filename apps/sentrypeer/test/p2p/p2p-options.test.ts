@@ -91,7 +91,8 @@ describe('P2P options', () => {
     const sharing = async (extra: string[], env: Record<string, string>): Promise<boolean> => {
       const daemon = await spawnDaemon([...args, '-f', join(dir, `${extra.length}.db`), ...extra], { env })
       try {
-        const ready = readyLine<{ api: string }>(daemon)
+        const ready = readyLine<{ api: string; storeWriter: string }>(daemon)
+        expect(ready.storeWriter).toBe('thread') // -p: a catch-up's writes stay off the event loop
         return (await createClient({ baseUrl: ready.api }).getPeers()).sharing
       } finally {
         await daemon.stop()
