@@ -110,6 +110,52 @@ describe('responsive UAS over UDP', () => {
     })
   })
 
+  it('answers retransmitted INVITE, REGISTER and CANCEL with the same final bytes, recording each once', async () => {
+    const { port, client, dbFile } = await responsive()
+    const invite = sipRequest({
+      method: 'INVITE',
+      branch: 'z9hG4bK-rt-inv',
+      callId: 'rt1',
+      uri: 'sip:900@127.0.0.1',
+    })
+    await client.send(invite, port)
+    expect(statusOf(await client.next())).toBe(100)
+    const notFound = await client.next()
+    await client.send(invite, port)
+    expect(await client.next()).toBe(notFound) // the final answer only: no second 100 Trying
+
+    const register = sipRequest({
+      method: 'REGISTER',
+      branch: 'z9hG4bK-rt-reg',
+      callId: 'rt2',
+      uri: 'sip:127.0.0.1',
+    })
+    await client.send(register, port)
+    const challenge = await client.next()
+    await client.send(register, port)
+    expect(await client.next()).toBe(challenge) // same nonce: it comes from the transaction
+    await client.send(sipRequest({ method: 'REGISTER', uri: 'sip:127.0.0.1', callId: 'rt2', cseq: 2 }), port)
+    expect(headerOf(await client.next(), 'WWW-Authenticate')).not.toBe(
+      headerOf(challenge, 'WWW-Authenticate'),
+    )
+
+    const cancel = sipRequest({
+      method: 'CANCEL',
+      branch: 'z9hG4bK-rt-inv',
+      callId: 'rt1',
+      uri: 'sip:900@127.0.0.1',
+    })
+    await client.send(cancel, port)
+    const ok = await client.next()
+    expect(statusOf(await client.next())).toBe(487)
+    await client.send(cancel, port)
+    expect(await client.next()).toBe(ok) // the 200, without a second 487
+
+    expect(daemon?.counters.retransmissions).toBe(3)
+    await daemon?.close()
+    expect(readEvents(dbFile).map((r) => r.method)).toEqual(['INVITE', 'REGISTER', 'REGISTER', 'CANCEL'])
+  })
+
   it('answers 400 to a malformed request when it can, and counts the parse error', async () => {
     const { port, client } = await responsive()
     await client.send(sipRequest({ method: 'OPTIONS', cseqMethod: 'INVITE' }), port)

@@ -18,8 +18,6 @@ const ALL_LENIENT = Object.fromEntries(LENIENCIES.map((l) => [l, true])) as Reco
 const DATAGRAM_PARSE = { transport: 'datagram', lenient: ALL_LENIENT } as const
 const STREAM_PARSE = { transport: 'stream', lenient: ALL_LENIENT } as const
 
-const NO_RESPONSES: Uint8Array[] = []
-
 /** Where a message came from and how to answer it. */
 export interface MessageContext {
   transport: SipTransport
@@ -124,12 +122,12 @@ export function createSipHandler(init: SipHandlerInit): SipHandler {
         const known = cache.get(key)
         if (known) {
           counters.retransmissions++
-          if (uas) send(ctx, known.responses)
+          if (uas) send(ctx, known.responses ?? uas.respond(message, ctx.source).final)
           return
         }
         record(message, bytes, ctx)
         if (!uas) {
-          cache.set(key, NO_RESPONSES)
+          cache.set(key)
           return
         }
         let invite: SipRequest | undefined
@@ -139,8 +137,10 @@ export function createSipHandler(init: SipHandlerInit): SipHandler {
           if (reparsed?.ok && reparsed.message.kind === 'request') invite = reparsed.message
         }
         const reply = uas.respond(message, ctx.source, invite)
+        if (message.method === 'CANCEL') cache.set(key, { responses: reply.final })
         // Keep a copy of an INVITE's bytes (the datagram buffer may be a view of a larger one).
-        cache.set(key, reply.final, message.method === 'INVITE' ? message.raw.slice() : undefined)
+        else if (message.method === 'INVITE') cache.set(key, { inviteBytes: message.raw.slice() })
+        else cache.set(key)
         send(ctx, reply.send)
       } catch (err) {
         counters.internalErrors++

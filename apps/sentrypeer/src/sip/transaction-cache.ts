@@ -33,11 +33,22 @@ export function transactionKey(request: SipRequest, method: string = request.cse
 
 /** What is remembered of a transaction. */
 export interface TransactionEntry {
-  /** The responses to send again when the request is retransmitted (empty in passive mode). */
-  responses: Uint8Array[]
+  /**
+   * The responses to send again when the request is retransmitted, only when they cannot be built again
+   * from the retransmission itself (a CANCEL's answer depends on its INVITE being known). Other answers
+   * are rebuilt: the UAS gives the same bytes for the same request, and a cache of 8,192 OPTIONS answers
+   * held about 6 MB of response bytes under a flood (docs/benchmarks.md, Ingest).
+   */
+  responses?: Uint8Array[]
   /** The bytes of an INVITE, kept so a CANCEL can be answered with 487 for it. */
   inviteBytes?: Uint8Array
   expiresAt: number
+}
+
+/** What a transaction keeps beyond its key and expiry (see {@link TransactionEntry}). */
+export interface TransactionExtras {
+  responses?: Uint8Array[]
+  inviteBytes?: Uint8Array
 }
 
 export interface TransactionCacheInit {
@@ -96,7 +107,7 @@ export class TransactionCache {
     return entry
   }
 
-  set(key: number | string, responses: Uint8Array[], inviteBytes?: Uint8Array): void {
+  set(key: number | string, extras?: TransactionExtras): void {
     const now = this.#now()
     // Make room: a full ring drops its oldest slot; then expired ones at the old end (a few per call).
     if (this.#tail - this.#head === this.#capacity) this.#dropHead()
@@ -107,8 +118,9 @@ export class TransactionCache {
       this.#dropHead()
     }
     const seq = ++this.#seq
-    const entry: Slot = { responses, expiresAt: now + this.#ttlMs, seq }
-    if (inviteBytes !== undefined) entry.inviteBytes = inviteBytes
+    const entry: Slot = { expiresAt: now + this.#ttlMs, seq }
+    if (extras?.responses !== undefined) entry.responses = extras.responses
+    if (extras?.inviteBytes !== undefined) entry.inviteBytes = extras.inviteBytes
     this.#entries.set(key, entry)
     const at = this.#tail % this.#capacity
     this.#ringKeys[at] = key

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import { buildResponse, SIP_METHODS, type SipRequest, stableToTag } from '@sentrypeer/sip'
 
 /** Methods the UAS claims to support (its Allow header). */
@@ -15,14 +15,25 @@ export interface UasInit {
   realm: string
   /** When set, INVITE is answered 302 with this Contact instead of 404. */
   redirect?: string
+  /** Key of the Digest nonces (HMAC-SHA-256 of the transaction); default: 32 random bytes per UAS. */
+  nonceKey?: Uint8Array
 }
+
+/** Hex digits of a Digest nonce (128 bits, as Asterisk's are 32 hex digits long). */
+const NONCE_HEX_DIGITS = 32
+/** Bytes of the random nonce key made when `UasInit.nonceKey` is not given. */
+const NONCE_KEY_BYTES = 32
 
 export interface UasSource {
   address: string
   port: number
 }
 
-/** The responses to one request, in sending order; `final` are those to repeat on a retransmission. */
+/**
+ * The responses to one request, in sending order; `final` are those to repeat on a retransmission. The
+ * same request from the same source always gets the same bytes (the To tag and the Digest nonce are
+ * derived from the transaction), except a CANCEL, whose answer depends on whether its INVITE is known.
+ */
 export interface UasReply {
   send: Uint8Array[]
   final: Uint8Array[]
@@ -65,6 +76,16 @@ function withoutToTag(request: SipRequest, bytes: Uint8Array): Uint8Array {
  */
 export function createUas(init: UasInit): Uas {
   const server: [string, string] = ['Server', init.agent]
+  const nonceKey = init.nonceKey ?? randomBytes(NONCE_KEY_BYTES)
+  // The same REGISTER transaction (a retransmission) gets the same challenge, so the responses need not
+  // be kept to answer it again; another transaction gets another nonce, unpredictable without the key.
+  const nonceOf = (request: SipRequest): string =>
+    createHmac('sha256', nonceKey)
+      .update(
+        `${request.via[0]?.branch ?? ''}|${request.callId}|${request.cseq.seq}|${request.from.tag ?? ''}`,
+      )
+      .digest('hex')
+      .slice(0, NONCE_HEX_DIGITS)
   const reply = (
     request: SipRequest,
     source: UasSource,
@@ -86,7 +107,7 @@ export function createUas(init: UasInit): Uas {
           return { send: [r], final: [r] }
         }
         case 'REGISTER': {
-          const nonce = randomBytes(16).toString('hex')
+          const nonce = nonceOf(request)
           const r = reply(request, source, 401, 'Unauthorized', [
             ['WWW-Authenticate', `Digest realm="${init.realm}", nonce="${nonce}", algorithm=MD5, qop="auth"`],
           ])
