@@ -18,11 +18,13 @@ export const DEFAULT_SIP_AGENT = 'FPBX-16.0.33(18.20.0)'
 /** The Digest realm of the 401 challenge (RFC 3261 §22.1); Asterisk's default realm. */
 export const DEFAULT_SIP_REALM = 'asterisk'
 /**
- * SQLite page cache of the daemon's store (KiB). The store's own default (64 MiB) suits an embedding
- * program that queries a lot; the honeypot mostly appends, and its RSS target is under 100 MB, so it
- * asks for 8 MiB (SQLite's default is 2 MiB: https://www.sqlite.org/pragma.html#pragma_cache_size).
+ * SQLite page cache of the daemon's store (KiB): SQLite's default, 2 MiB
+ * (https://www.sqlite.org/pragma.html#pragma_cache_size). The store's own default (64 MiB) suits an
+ * embedding program that queries a lot; the honeypot mostly appends, pages it misses come from the
+ * kernel's page cache, and its RSS target is under 100 MB: a flood filled 8 MiB within seconds (6.1 MB
+ * of SQLite allocations at the peak of a 10,000/s flood, docs/benchmarks.md, Ingest).
  */
-export const DEFAULT_STORE_CACHE_SIZE_KIB = 8_192
+export const DEFAULT_STORE_CACHE_SIZE_KIB = 2_048
 /** File next to the database holding the persistent node id. */
 export const NODE_ID_FILE_NAME = 'sentrypeer-node-id'
 /** Exit code for a configuration error (bad option value, unreadable config file). */
