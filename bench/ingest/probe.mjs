@@ -1,8 +1,10 @@
 // Diagnostic preload of the ingest bench (`run.mjs --probe`): `node --import ./probe.mjs bin/sentrypeer.js
 // <args>` prints one `probe {...}` line per second to stderr with the memory breakdown, in MB, of the main
-// thread (process.memoryUsage) and of the store writer thread (worker.getHeapStatistics). A preload
-// survives the bin's re-execution with V8 flags (it passes process.execArgv on).
-import { Worker } from 'node:worker_threads'
+// thread (process.memoryUsage) and of the store writer thread (worker.getHeapStatistics), and the longest
+// event-loop stall of that second in ms (a SQLite commit or WAL checkpoint on the event loop shows there).
+// A preload survives the bin's re-execution with V8 flags (it passes process.execArgv on).
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { isMainThread, Worker } from 'node:worker_threads'
 
 const workers = new Set()
 const originalPost = Worker.prototype.postMessage
@@ -11,6 +13,8 @@ Worker.prototype.postMessage = function (...args) {
   return originalPost.apply(this, args)
 }
 const mb = (n) => Math.round((n / 1048576) * 10) / 10
+const loopDelay = monitorEventLoopDelay({ resolution: 5 })
+loopDelay.enable()
 setInterval(async () => {
   const m = process.memoryUsage()
   const line = {
@@ -20,6 +24,9 @@ setInterval(async () => {
     external: mb(m.external),
     arrayBuffers: mb(m.arrayBuffers),
   }
+  // The preload runs in the writer thread too: only the main thread's loop carries the sockets.
+  if (isMainThread) line.loopStallMs = Math.round(loopDelay.max / 1e5) / 10
+  loopDelay.reset()
   for (const w of workers) {
     try {
       const h = await w.getHeapStatistics()

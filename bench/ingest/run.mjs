@@ -9,7 +9,7 @@
 // --bin (repeatable) runs each given entry point in place of bin/sentrypeer.js, one after the other in
 // the same step (an A/B comparison of two builds in the same minute). --probe preloads probe.mjs in the
 // daemon and adds the peak of its memory breakdown (main-thread V8 heap, array buffers, writer-thread
-// heap) to each row.
+// heap) and its longest event-loop stall to each row.
 //
 // Needs the built app (pnpm --filter sentrypeer... build) and sipp on PATH.
 import { spawn } from 'node:child_process'
@@ -206,9 +206,9 @@ console.log(
 )
 for (const [i, b] of bins.entries()) console.log(`daemon ${i + 1}: ${b}`)
 console.log(
-  `| server | target/s | sent | replies matched | rows in SQLite | reply loss | row loss | achieved/s | peak RSS | CPU µs/txn main (all threads) |${probe ? ' peak MB: main heap / array buffers / writer heap |' : ''}`,
+  `| server | target/s | sent | replies matched | rows in SQLite | reply loss | row loss | achieved/s | peak RSS | CPU µs/txn main (all threads) |${probe ? ' peak MB: main heap / array buffers / writer heap | longest event-loop stall, ms |' : ''}`,
 )
-console.log(`| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |${probe ? ' --- |' : ''}`)
+console.log(`| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |${probe ? ' --- | --- |' : ''}`)
 for (const rate of rates) {
   const runs = [['null'], ...bins.map((b) => ['daemon', b])]
   for (const [kind, entry] of Array.from({ length: repeat }, () => runs).flat()) {
@@ -221,8 +221,8 @@ for (const rate of rates) {
     const mem = !probe
       ? ''
       : kind === 'daemon'
-        ? ` ${p.heapTotal} / ${p.arrayBuffers} / ${p.writerHeapTotal ?? '-'} |`
-        : ' - |'
+        ? ` ${p.heapTotal} / ${p.arrayBuffers} / ${p.writerHeapTotal ?? '-'} | ${p.loopStallMs} |`
+        : ' - | - |'
     console.log(
       `| ${name} | ${rate} | ${r.created} | ${r.ok} | ${kind === 'daemon' ? r.rows : '-'} | ${pct(r.lossReplies)} | ${kind === 'daemon' ? pct(r.lossRows) : '-'} | ${Math.round(r.achieved)} | ${r.rss.toFixed(1)} MB | ${r.cpuUs.main.toFixed(1)} (${r.cpuUs.total.toFixed(1)}) |${mem}`,
     )
