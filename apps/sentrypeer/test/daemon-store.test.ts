@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import type { SipEventInput } from '@sentrypeer/store'
@@ -70,6 +71,29 @@ describe('openDaemonStore without a writer thread', () => {
     await store.close()
     expect(integrityCheck(path)).toBe('ok')
     expect(readEvents(path)).toHaveLength(2000)
+  })
+
+  it('checkpoints the WAL every 1,000 pages, so a checkpoint holds the event loop only briefly', async () => {
+    // 20,000 events of about 1 KB: some 5,000 pages go through the WAL. It is reused after each
+    // checkpoint, so its file stays near 1,000 pages plus one flush; at the store's 10,000 it grows on.
+    const walBytes = async (pages?: number): Promise<number> => {
+      const path = join(tempDir(), 'sentrypeer.db')
+      const store = await openDaemonStore({
+        path,
+        writerThread: false,
+        ...(pages !== undefined ? { walAutocheckpointPages: pages } : {}),
+      })
+      for (let i = 0; i < 20_000; i++) {
+        store.record({ ...event(`198.51.100.${i % 250}`, i), rawMessage: `OPTIONS ${'x'.repeat(1000)}` })
+        if (i % 2_000 === 1_999) await store.flush()
+      }
+      await store.flush()
+      const size = statSync(`${path}-wal`).size
+      await store.close()
+      return size
+    }
+    expect(await walBytes()).toBeLessThan(2_000 * 4096)
+    expect(await walBytes(10_000)).toBeGreaterThan(4_000 * 4096)
   })
 
   it('refuses events beyond its queue bound and counts them', async () => {
