@@ -4,18 +4,16 @@
  */
 import { execFile } from 'node:child_process'
 import { createPrivateKey, X509Certificate } from 'node:crypto'
-import { once } from 'node:events'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type ConnectionOptions, connect, createServer } from 'node:tls'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createSelfSignedCertificate,
   type SelfSignedCertificate,
 } from '../../src/tls/create-self-signed-certificate.js'
+import { tlsHandshake } from '../helpers/tls-handshake.js'
 
 const run = promisify(execFile)
 
@@ -26,27 +24,6 @@ const ALT_NAMES = [{ dns: 'sentrypeer' }, { dns: 'localhost' }, { ip: '127.0.0.1
 
 /** The date as the certificate holds it: to the second. */
 const toSecond = (d: Date): Date => new Date(Math.floor(d.getTime() / 1000) * 1000)
-
-/** A TLS handshake with a server using the pair; resolves with what the server sent, rejects on error. */
-async function handshake(pair: SelfSignedCertificate, options: ConnectionOptions): Promise<string> {
-  const server = createServer({ cert: pair.cert, key: pair.key }, (socket) => socket.end('hello'))
-  server.on('tlsClientError', () => {})
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as AddressInfo
-  try {
-    const socket = connect({ host: '127.0.0.1', port, ca: pair.cert, ...options })
-    let data = ''
-    socket.setEncoding('utf8')
-    socket.on('data', (d: string) => {
-      data += d
-    })
-    await once(socket, 'end')
-    return data
-  } finally {
-    server.close()
-  }
-}
 
 describe('createSelfSignedCertificate', () => {
   let dir: string
@@ -165,11 +142,11 @@ describe('createSelfSignedCertificate', () => {
   })
 
   it('serves a real TLS handshake, verified by name (localhost) and by IP address (127.0.0.1)', async () => {
-    expect(await handshake(pair, { servername: 'localhost' })).toBe('hello')
+    expect(await tlsHandshake(pair, { servername: 'localhost' })).toBe('hello')
     // No servername: the default checkServerIdentity matches the host 127.0.0.1 against the IP SAN.
-    expect(await handshake(pair, {})).toBe('hello')
+    expect(await tlsHandshake(pair)).toBe('hello')
     // A name the certificate does not carry is refused, so the checks above did check.
-    await expect(handshake(pair, { servername: 'example.org' })).rejects.toMatchObject({
+    await expect(tlsHandshake(pair, { servername: 'example.org' })).rejects.toMatchObject({
       code: 'ERR_TLS_CERT_ALTNAME_INVALID',
     })
   })

@@ -1,11 +1,8 @@
 import { execFile } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
-import { once } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { connect, createServer } from 'node:tls'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -14,6 +11,7 @@ import {
   loadOrCreateTlsPair,
   TlsError,
 } from '../../src/tls/index.js'
+import { tlsHandshake } from '../helpers/tls-handshake.js'
 
 const run = promisify(execFile)
 
@@ -25,26 +23,6 @@ async function caught(p: Promise<unknown>): Promise<TlsError> {
     return err as TlsError
   }
   throw new Error('expected a TlsError')
-}
-
-/** A real TLS handshake against a server using the pair, verifying the certificate with it as the CA. */
-async function handshake(cert: string, key: string, host: string, servername?: string): Promise<string> {
-  const server = createServer({ cert, key }, (socket) => socket.end('hello'))
-  server.listen(0, host)
-  await once(server, 'listening')
-  const { port } = server.address() as AddressInfo
-  try {
-    const socket = connect({ host, port, ca: cert, ...(servername ? { servername } : {}) })
-    let data = ''
-    socket.setEncoding('utf8')
-    socket.on('data', (d: string) => {
-      data += d
-    })
-    await once(socket, 'end')
-    return data
-  } finally {
-    server.close()
-  }
 }
 
 describe('loadOrCreateTlsPair', () => {
@@ -113,8 +91,8 @@ describe('loadOrCreateTlsPair', () => {
 
   it('the generated pair works for a real TLS handshake (verified against 127.0.0.1 and localhost)', async () => {
     const pair = await loadOrCreateTlsPair({ dir: join(dir, 'hs') })
-    expect(await handshake(pair.cert, pair.key, '127.0.0.1')).toBe('hello')
-    expect(await handshake(pair.cert, pair.key, '127.0.0.1', 'localhost')).toBe('hello')
+    expect(await tlsHandshake(pair)).toBe('hello')
+    expect(await tlsHandshake(pair, { servername: 'localhost' })).toBe('hello')
   })
 
   it('replaces a generated certificate close to expiry', async () => {
@@ -142,7 +120,7 @@ describe('loadOrCreateTlsPair', () => {
     expect(pair.cert).toBe(readFileSync(opensslCert, 'utf8'))
     expect(pair.key).toBe(readFileSync(opensslKey, 'utf8'))
     expect(() => statSync(join(data, GENERATED_KEY_FILE))).toThrow()
-    expect(await handshake(pair.cert, pair.key, '127.0.0.1', 'sip.example.org')).toBe('hello')
+    expect(await tlsHandshake(pair, { servername: 'sip.example.org' })).toBe('hello')
   })
 
   it('refuses a key that does not match the certificate', async () => {
