@@ -65,6 +65,8 @@ export const WRITER_MAX_OLD_GENERATION_MB = 96
  * nothing else, so a long transaction stalls no listener.
  */
 export const DEFAULT_WRITER_BATCH_SIZE = 8_192
+/** Young-generation limit of the writer thread (MB); see `WRITER_MAX_OLD_GENERATION_MB`. */
+export const WRITER_MAX_YOUNG_GENERATION_MB = 8
 /**
  * WAL pages between automatic checkpoints when the writes run on the event loop: SQLite's own default
  * (https://www.sqlite.org/pragma.html#pragma_wal_autocheckpoint), not the store's 10,000. A checkpoint
@@ -73,7 +75,6 @@ export const DEFAULT_WRITER_BATCH_SIZE = 8_192
  * 1,000 (ingest bench, `--probe`), datagrams the kernel must buffer meanwhile.
  */
 export const EVENT_LOOP_WAL_AUTOCHECKPOINT_PAGES = 1_000
-export const WRITER_MAX_YOUNG_GENERATION_MB = 8
 
 /**
  * Events waiting to cross to the writer thread, encoded as they arrive into one buffer that is then
