@@ -4,6 +4,7 @@ import type { Store } from '@sentrypeer/store'
 import { type Logger, pino } from 'pino'
 import type { ApiServer } from './api/index.js'
 import { createMetrics, type Metrics } from './api/metrics.js'
+import { DEFAULT_STORE_CACHE_SIZE_KIB, WRITER_THREAD_STORE_CACHE_SIZE_KIB } from './config/constants.js'
 import type { ListenAddress } from './config/listen-address.js'
 import { resolveNodeId } from './config/node-id.js'
 import type { SentryPeerConfig } from './config/schema.js'
@@ -83,6 +84,9 @@ export async function startDaemon(
       // isBadIp: an IP learnt from peers counts once K distinct collectors reported it
       minCollectors: config.confirmations,
       ...config.store,
+      cacheSizeKiB:
+        config.store.cacheSizeKiB ??
+        (storeWriterThread ? WRITER_THREAD_STORE_CACHE_SIZE_KIB : DEFAULT_STORE_CACHE_SIZE_KIB),
       // A P2P catch-up writes 100,000 records in seconds: the writer thread keeps that off the event loop.
       // A plain honeypot writes on this thread and saves the second isolate's memory.
       writerThread: storeWriterThread,

@@ -18,13 +18,19 @@ export const DEFAULT_SIP_AGENT = 'FPBX-16.0.33(18.20.0)'
 /** The Digest realm of the 401 challenge (RFC 3261 §22.1); Asterisk's default realm. */
 export const DEFAULT_SIP_REALM = 'asterisk'
 /**
- * SQLite page cache of the daemon's store (KiB): SQLite's default, 2 MiB
+ * SQLite page cache of the daemon's store (KiB) when it writes on the event loop: SQLite's default, 2 MiB
  * (https://www.sqlite.org/pragma.html#pragma_cache_size). The store's own default (64 MiB) suits an
  * embedding program that queries a lot; the honeypot mostly appends, pages it misses come from the
  * kernel's page cache, and its RSS target is under 100 MB: a flood filled 8 MiB within seconds (6.1 MB
  * of SQLite allocations at the peak of a 10,000/s flood, docs/benchmarks.md, Ingest).
  */
 export const DEFAULT_STORE_CACHE_SIZE_KIB = 2_048
+/**
+ * The same with the writer thread (`-p`): a P2P catch-up touches index pages of many IPs at once, and
+ * caught up 100,000 records in 10.45 s on average with 8 MiB against 10.75 s with 2 MiB (four alternating
+ * runs each, docs/benchmarks.md, P2P). No RSS target there: libp2p alone weighs more.
+ */
+export const WRITER_THREAD_STORE_CACHE_SIZE_KIB = 8_192
 /** File next to the database holding the persistent node id. */
 export const NODE_ID_FILE_NAME = 'sentrypeer-node-id'
 /** Exit code for a configuration error (bad option value, unreadable config file). */

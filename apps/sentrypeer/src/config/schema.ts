@@ -13,7 +13,6 @@ import {
   DEFAULT_SIP_AGENT,
   DEFAULT_SIP_LISTEN,
   DEFAULT_SIP_REALM,
-  DEFAULT_STORE_CACHE_SIZE_KIB,
   DEFAULT_TLS_LISTEN,
 } from './constants.js'
 import { parseDuration } from './duration.js'
@@ -253,6 +252,6 @@ export function withDefaults(input: z.output<typeof configInputSchema>): SentryP
     sipAgent: input.sipAgent ?? DEFAULT_SIP_AGENT,
     sipRealm: input.sipRealm ?? DEFAULT_SIP_REALM,
     limits: { ...DEFAULT_SIP_LISTENER_LIMITS, ...limits },
-    store: { cacheSizeKiB: DEFAULT_STORE_CACHE_SIZE_KIB, ...store },
+    store: { ...store },
   }
 }
