@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs'
+
 // Entry point of the `sentrypeer` command. It checks the Node.js version before loading
 // anything native, so an old Node gets a message instead of a crash in better-sqlite3.
 // 22.12: the store loads kysely with require() of an ES module on its first list query.
@@ -15,15 +17,39 @@ if (!(major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]))) {
 // of the RSS under a SIP flood; 2 MiB saves about 30 MB of peak RSS against 8 MiB for about 10 % more
 // main-thread CPU per transaction (docs/benchmarks.md, Ingest). The old generation grows by 20 % over
 // what survived a full GC, not by V8's dynamic factor (up to 4x): under a 20,000/s flood peak RSS fell
-// from 175-218 MB to 146-154 MB for the same CPU per transaction. Without Maglev (V8's mid-tier
-// compiler: hot code goes from Sparkplug straight to TurboFan) and with one background TurboFan thread,
-// the compilers' memory when a flood makes the SIP path hot is smaller: peak RSS 91-96 MB against
-// 97-101 MB at 20,000/s, four runs each. V8 flags are fixed at start, so the process replaces itself
-// once (execve: same pid) with the flags, and with glibc limited to 2 malloc arenas, unless the
-// semi-space flag was given (command line or NODE_OPTIONS).
+// from 175-218 MB to 146-154 MB for the same CPU per transaction. V8 flags are fixed at start, so the
+// process replaces itself once (execve: same pid) with the flags, and with glibc limited to 2 malloc
+// arenas, unless the semi-space flag was given (command line or NODE_OPTIONS).
 const SEMI_SPACE_MB = 2
 const HEAP_GROWING_PERCENT = 20
-const TURBOFAN_THREADS = 1
+// Without Maglev (V8's mid-tier compiler: hot code goes from Sparkplug straight to TurboFan) and with one
+// background TurboFan thread, the compilers take less memory when a flood makes the SIP path hot: peak
+// RSS 93.8-96.0 MB against 97.6-109.7 MB at 20,000/s. A P2P node warms up far more code (libp2p) and has
+// no RSS target: there the same flags slowed a catch-up of 100,000 records by about 0.8 s (10.2 / 9.7 /
+// 10.9 s against 9.2 / 9.2 / 10.0 s), so they apply only when P2P is not asked for.
+const LEAN_JIT_FLAGS = ['--no-maglev', '--concurrent-turbofan-max-threads=1']
+
+/**
+ * Whether this run asks for P2P (`-p`), judged before the configuration is loaded, with its precedence:
+ * command line, then SENTRYPEER_PEER_TO_PEER, then the config file's `peerToPeer`. Only the V8 tuning
+ * depends on it: a wrong guess (an unreadable config file, say) costs memory or speed, never behaviour.
+ */
+function peerToPeerAsked(args, env) {
+  // -p alone or in a cluster of short flags (-rp), or --peer-to-peer
+  if (args.some((a) => a === '--peer-to-peer' || /^-[A-Za-z]*p[A-Za-z]*$/.test(a))) return true
+  const fromEnv = (env.SENTRYPEER_PEER_TO_PEER ?? '').trim().toLowerCase()
+  if (['1', 'true', 'yes', 'on'].includes(fromEnv)) return true
+  if (['0', 'false', 'no', 'off'].includes(fromEnv)) return false
+  const at = args.findIndex((a) => a === '-g' || a === '--config-file')
+  const file = at === -1 ? env.SENTRYPEER_CONFIG_FILE : args[at + 1]
+  if (file === undefined) return false
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')).peerToPeer === true
+  } catch {
+    return false // the daemon itself reports a bad config file
+  }
+}
+
 const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)]
 if (
   typeof process.execve === 'function' &&
@@ -37,8 +63,7 @@ if (
         process.execPath,
         `--max-semi-space-size=${SEMI_SPACE_MB}`,
         `--heap-growing-percent=${HEAP_GROWING_PERCENT}`,
-        '--no-maglev',
-        `--concurrent-turbofan-max-threads=${TURBOFAN_THREADS}`,
+        ...(peerToPeerAsked(process.argv.slice(2), process.env) ? [] : LEAN_JIT_FLAGS),
         ...process.execArgv,
         ...process.argv.slice(1),
       ],

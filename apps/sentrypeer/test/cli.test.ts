@@ -67,6 +67,8 @@ describe('sentrypeer command', () => {
     )
     // without -p the store writes on the event loop (no second isolate), unless the config file says so
     expect(readyLine(off.stderr())).toMatchObject({ mode: 'passive', storeWriter: 'event loop' })
+    // without -p the bin re-executes Node with the lean JIT flags (same pid)
+    expect(readFileSync(`/proc/${off.child.pid}/cmdline`, 'utf8').split('\0')).toContain('--no-maglev')
     expect(await off.stop('SIGINT')).toBe(0)
     const on = await spawnDaemon(
       ['-f', join(dir, 'a.db'), '--sip-listen', '127.0.0.1:0', '-z', '127.0.0.1:0'],

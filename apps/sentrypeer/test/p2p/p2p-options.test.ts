@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient } from '@sentrypeer/client'
@@ -93,6 +93,10 @@ describe('P2P options', () => {
       try {
         const ready = readyLine<{ api: string; storeWriter: string }>(daemon)
         expect(ready.storeWriter).toBe('thread') // -p: a catch-up's writes stay off the event loop
+        // -p: V8's default tiers (Maglev), which warm libp2p's code up faster for a catch-up
+        const cmdline = readFileSync(`/proc/${daemon.child.pid}/cmdline`, 'utf8').split('\0')
+        expect(cmdline).toContain('--max-semi-space-size=2')
+        expect(cmdline).not.toContain('--no-maglev')
         return (await createClient({ baseUrl: ready.api }).getPeers()).sharing
       } finally {
         await daemon.stop()
