@@ -75,6 +75,23 @@ let highSeen = false
  */
 const scratchOffsets: number[] = new Array(1280).fill(0)
 
+/** Writes header `index` into the table: name start and end, value start and end, id | flags. */
+function putHeader(
+  index: number,
+  nameStart: number,
+  nameEnd: number,
+  valueStart: number,
+  valueEnd: number,
+  idFlags: number,
+): void {
+  const o = index * 5
+  scratchOffsets[o] = nameStart
+  scratchOffsets[o + 1] = nameEnd
+  scratchOffsets[o + 2] = valueStart
+  scratchOffsets[o + 3] = valueEnd
+  scratchOffsets[o + 4] = idFlags
+}
+
 /**
  * Scan from `i` to the end of the line: returns the index of its CR/LF (or `len`), sets `nextLine` and
  * `bareLfSeen`; returns -1 - offset for a bare CR.
@@ -187,12 +204,7 @@ function scanHeaders(
         let ve = q
         while (ve > n && (bytes[ve - 1] === SP || bytes[ve - 1] === HT)) ve--
         if (count >= maxHeaders) return fail(E.TOO_MANY_HEADERS, p, 'too many header fields')
-        const o = count * 5
-        scratchOffsets[o] = p
-        scratchOffsets[o + 1] = nameEnd
-        scratchOffsets[o + 2] = n
-        scratchOffsets[o + 3] = ve
-        scratchOffsets[o + 4] = identify(bytes, p, nameEnd)
+        putHeader(count, p, nameEnd, n, ve, identify(bytes, p, nameEnd))
         count++
         p = q + 2
         continue
@@ -216,12 +228,14 @@ function scanHeaders(
     let ve = e
     while (ve > n && (bytes[ve - 1] === SP || bytes[ve - 1] === HT)) ve--
     if (count >= maxHeaders) return fail(E.TOO_MANY_HEADERS, p, 'too many header fields')
-    const o = count * 5
-    scratchOffsets[o] = p
-    scratchOffsets[o + 1] = nameEnd
-    scratchOffsets[o + 2] = n
-    scratchOffsets[o + 3] = ve
-    scratchOffsets[o + 4] = identify(bytes, p, nameEnd) | (isFolded ? FOLDED : 0) | (highSeen ? HIGH : 0)
+    putHeader(
+      count,
+      p,
+      nameEnd,
+      n,
+      ve,
+      identify(bytes, p, nameEnd) | (isFolded ? FOLDED : 0) | (highSeen ? HIGH : 0),
+    )
     count++
     p = nextLine
   }
