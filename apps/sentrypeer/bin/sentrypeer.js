@@ -37,6 +37,8 @@ const LEAN_JIT_FLAGS = ['--no-maglev', '--concurrent-turbofan-max-threads=1']
 function peerToPeerAsked(args, env) {
   // -p alone or in a cluster of short flags (-rp), or --peer-to-peer
   if (args.some((a) => a === '--peer-to-peer' || /^-[A-Za-z]*p[A-Za-z]*$/.test(a))) return true
+  // The words of parseEnvBoolean (src/config/load-config.ts); importing it would load the whole CLI
+  // bundle before the re-exec.
   const fromEnv = (env.SENTRYPEER_PEER_TO_PEER ?? '').trim().toLowerCase()
   if (['1', 'true', 'yes', 'on'].includes(fromEnv)) return true
   if (['0', 'false', 'no', 'off'].includes(fromEnv)) return false
